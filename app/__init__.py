@@ -1,0 +1,1 @@
+"""Rolodeck's Qt-free core: the domain vocabulary and the use cases."""

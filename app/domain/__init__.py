@@ -1,0 +1,1 @@
+"""The shared vocabulary: entities, value rules and errors. Imports only the stdlib and dateutil."""

@@ -1,0 +1,65 @@
+"""ChangeSet: the one value every mutation returns, so every open view can refresh from it."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+class Entity(enum.StrEnum):
+    CONTACT = "contact"
+    ACCOUNT = "account"
+    GROUP = "group"
+    TAG = "tag"
+    CUSTOM_FIELD = "custom_field"
+    HISTORY = "history"
+    ACTIVITY = "activity"
+    QUOTE = "quote"
+    PRODUCT = "product"
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """Which rows of which kinds changed. `inserted`/`deleted` let list views know to re-query."""
+
+    updated: dict[Entity, frozenset[int]] = field(default_factory=dict)
+    inserted: dict[Entity, frozenset[int]] = field(default_factory=dict)
+    deleted: dict[Entity, frozenset[int]] = field(default_factory=dict)
+
+    @staticmethod
+    def of(
+        *,
+        updated: dict[Entity, Iterable[int]] | None = None,
+        inserted: dict[Entity, Iterable[int]] | None = None,
+        deleted: dict[Entity, Iterable[int]] | None = None,
+    ) -> ChangeSet:
+        def freeze(d):
+            return {k: frozenset(v) for k, v in (d or {}).items() if v}
+
+        return ChangeSet(freeze(updated), freeze(inserted), freeze(deleted))
+
+    def merge(self, other: ChangeSet) -> ChangeSet:
+        def join(a, b):
+            out = dict(a)
+            for k, v in b.items():
+                out[k] = out.get(k, frozenset()) | v
+            return out
+
+        return ChangeSet(
+            join(self.updated, other.updated),
+            join(self.inserted, other.inserted),
+            join(self.deleted, other.deleted),
+        )
+
+    def touches(self, entity: Entity) -> bool:
+        return entity in self.updated or entity in self.inserted or entity in self.deleted
+
+    def new_id(self, entity: Entity) -> int:
+        """The id of the one record of `entity` this change inserted."""
+        (only,) = self.inserted[entity]
+        return only
+
+    @property
+    def empty(self) -> bool:
+        return not (self.updated or self.inserted or self.deleted)

@@ -1,0 +1,153 @@
+"""Contacts (people) and their repeating details."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from app.domain.dates import PartialDate
+from app.domain.errors import ValidationError
+
+# A photo is shown in a card, not archived: large images are refused with a clear message.
+MAX_PHOTO_BYTES = 1_000_000
+
+
+class ContactStatus(enum.StrEnum):
+    LEAD = "lead"
+    PROSPECT = "prospect"
+    CUSTOMER = "customer"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class RawProperty:
+    """A property from an imported file that Rolodeck does not model, kept verbatim for export."""
+
+    name: str
+    value: str
+    params: tuple[tuple[str, str], ...] = ()
+    group: str | None = None
+
+
+@dataclass
+class Phone:
+    value: str
+    label: str = "work"
+    preferred: bool = False
+
+    @property
+    def digits(self) -> str:
+        return re.sub(r"\D", "", self.value)
+
+
+@dataclass
+class Email:
+    value: str
+    label: str = "work"
+    preferred: bool = False
+
+
+@dataclass
+class Address:
+    street: str = ""
+    locality: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+    po_box: str = ""
+    extended: str = ""
+    label: str = "work"
+    preferred: bool = False
+
+    def one_line(self) -> str:
+        parts = [self.po_box, self.street, self.extended, self.locality,
+                 " ".join(p for p in (self.region, self.postal_code) if p), self.country]
+        return ", ".join(p for p in parts if p)
+
+
+@dataclass
+class Website:
+    url: str
+    label: str = "work"
+    preferred: bool = False
+
+
+@dataclass
+class ImHandle:
+    handle: str
+    service: str = ""
+    label: str = "work"
+    preferred: bool = False
+
+
+@dataclass
+class Contact:
+    prefix: str = ""
+    given: str = ""
+    middle: str = ""
+    family: str = ""
+    suffix: str = ""
+    nickname: str = ""
+    account_id: int | None = None
+    title: str = ""
+    department: str = ""
+    birthday: PartialDate | None = None
+    anniversary: PartialDate | None = None
+    photo: bytes | None = None
+    photo_mime: str = ""
+    status: ContactStatus = ContactStatus.LEAD
+    source: str = ""
+    owner: str = ""
+    notes: str = ""
+    phones: list[Phone] = field(default_factory=list)
+    emails: list[Email] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
+    websites: list[Website] = field(default_factory=list)
+    ims: list[ImHandle] = field(default_factory=list)
+    extra: list[RawProperty] = field(default_factory=list)
+    # Custom field values by field name, canonical text (see app.domain.groups.CustomFieldDef).
+    custom: dict[str, str] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    id: int | None = None
+    uid: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    deleted_at: datetime | None = None
+    remote_href: str | None = None
+    remote_etag: str | None = None
+    # Filled on reads for display; ignored on writes.
+    account_name: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        return display_name_of(self.prefix, self.given, self.middle, self.family, self.suffix,
+                               self.nickname, self.emails[0].value if self.emails else "")
+
+    def validate(self) -> None:
+        if not self.display_name:
+            raise ValidationError("A contact needs a name or an e-mail address")
+        if self.photo is not None and len(self.photo) > MAX_PHOTO_BYTES:
+            raise ValidationError(
+                f"The photo is {len(self.photo) // 1024} KB; the limit is "
+                f"{MAX_PHOTO_BYTES // 1024} KB. Crop or shrink it first.")
+        for kind, items in (("phone", self.phones), ("e-mail", self.emails),
+                            ("website", self.websites), ("IM handle", self.ims),
+                            ("address", self.addresses)):
+            if sum(1 for i in items if i.preferred) > 1:
+                raise ValidationError(f"Only one {kind} can be marked preferred")
+
+
+def display_name_of(prefix: str, given: str, middle: str, family: str, suffix: str,
+                    nickname: str = "", email: str = "") -> str:
+    """`Dr. Ada B. Lovelace Jr.`; falls back to the nickname, then the e-mail address."""
+    full = " ".join(p.strip() for p in (prefix, given, middle, family) if p and p.strip())
+    if suffix and suffix.strip():
+        full = f"{full} {suffix.strip()}" if full else suffix.strip()
+    return full or (nickname or "").strip() or (email or "").strip()
+
+
+def sort_key_of(display: str) -> str:
+    """Case-folded display name: the stored key lists sort on, so 'de Vries' meets 'De Vries'."""
+    return display.casefold()

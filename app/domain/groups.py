@@ -1,0 +1,68 @@
+"""Groups (static membership), tags, and user-defined custom fields."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+
+from app.domain.errors import ValidationError
+from app.domain.quote import to_decimal
+
+
+@dataclass
+class Group:
+    name: str
+    description: str = ""
+    id: int | None = None
+    uid: str = ""
+    contact_count: int = 0
+    account_count: int = 0
+
+    def validate(self) -> None:
+        if not self.name.strip():
+            raise ValidationError("A group needs a name")
+
+
+class FieldKind(enum.StrEnum):
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    CHOICE = "choice"
+
+
+class FieldOwner(enum.StrEnum):
+    CONTACT = "contact"
+    ACCOUNT = "account"
+
+
+@dataclass
+class CustomFieldDef:
+    owner: FieldOwner
+    name: str
+    kind: FieldKind = FieldKind.TEXT
+    choices: list[str] = field(default_factory=list)
+    id: int | None = None
+
+    def validate(self) -> None:
+        if not self.name.strip():
+            raise ValidationError("A custom field needs a name")
+        if self.kind == FieldKind.CHOICE and not self.choices:
+            raise ValidationError(f"Choice field '{self.name}' needs at least one choice")
+        if self.kind != FieldKind.CHOICE and self.choices:
+            raise ValidationError(f"Only choice fields have choices ('{self.name}')")
+
+    def canonical(self, raw: str) -> str:
+        """The stored text for a typed value: numbers as plain decimals, dates as ISO."""
+        value = raw.strip()
+        if self.kind == FieldKind.NUMBER:
+            return str(to_decimal(value, f"'{self.name}'"))
+        if self.kind == FieldKind.DATE:
+            try:
+                return date.fromisoformat(value).isoformat()
+            except ValueError as exc:
+                raise ValidationError(f"'{self.name}' needs a date as YYYY-MM-DD") from exc
+        if self.kind == FieldKind.CHOICE and value not in self.choices:
+            raise ValidationError(
+                f"'{value}' is not one of the choices for '{self.name}': {', '.join(self.choices)}")
+        return raw

@@ -1,0 +1,122 @@
+"""Opening a database: the engine, its pragmas, transactions and file permissions.
+
+SQLite is opened in WAL mode with foreign keys on, synchronous=FULL (a commit the UI reports as
+saved survives power loss), a busy timeout, and our own BEGIN so that SAVEPOINTs and DDL are
+transactional (pysqlite's legacy mode would not BEGIN before them).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.domain.errors import ReadOnlyDatabaseError
+from db.errors import translate
+
+BUSY_TIMEOUT_MS = 5000
+# Bulk writes (imports, the search index) spill far less with a larger page cache than the
+# 2 MB default; memory is cheap next to a desktop user waiting.
+CACHE_KIB = 65536
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` as 0600 (and its folder 0700) whatever the umask: contact data is
+    personal. SQLite gives the -wal and -shm files the database file's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)  # O_CREAT's mode is filtered through the umask
+
+
+def _writable(path: Path) -> bool:
+    # Root can write a 0444 file, but a user who made it read-only meant it.
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return os.access(path.parent, os.W_OK)
+    return os.access(path, os.W_OK) and bool(mode & stat.S_IWUSR)
+
+
+def _install_sqlite_hooks(engine: Engine, read_only: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        if not read_only:
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+@dataclass
+class Database:
+    """An open database. Use cases run `with db.write("saving Ada") as s:` and reads run
+    `with db.read() as s:`. Both translate storage faults into StorageError subclasses."""
+
+    path: Path
+    engine: Engine
+    read_only: bool
+    _writer: sessionmaker[Session]
+    _reader: sessionmaker[Session]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def write(self, what: str) -> Iterator[Session]:
+        """One user action, one transaction: commits on success, rolls back on any error."""
+        if self.read_only:
+            raise ReadOnlyDatabaseError(
+                f"{self.path} is read-only, so {what} is not possible. Nothing was changed.")
+        try:
+            with self._writer.begin() as session:
+                yield session
+        except (sa_exc.DBAPIError, OSError) as exc:
+            raise (translate(exc, self.path, what) or exc) from exc
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        try:
+            with self._reader() as session:
+                yield session
+        except (sa_exc.DBAPIError, OSError) as exc:
+            raise (translate(exc, self.path, "reading") or exc) from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def connect(path: Path, *, read_only: bool | None = None) -> Database:
+    """Open (creating if needed) the SQLite file at `path` without migrating it."""
+    path = Path(path).expanduser().absolute()
+    if not path.exists():
+        create_private_file(path)
+    if read_only is None:
+        read_only = not _writable(path)
+    if read_only:
+        url = f"sqlite:///file:{path}?mode=ro&uri=true"
+    else:
+        url = f"sqlite:///{path}"
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+    _install_sqlite_hooks(engine, read_only)
+    writer = sessionmaker(engine.execution_options(sqlite_begin="IMMEDIATE"),
+                          expire_on_commit=False)
+    reader = sessionmaker(engine, expire_on_commit=False)
+    return Database(path, engine, read_only, writer, reader)

@@ -1,0 +1,112 @@
+"""Bring a database to the current schema: check its revision, back it up, upgrade it.
+
+Every database, new or old, is built by upgrading from base, so the path a new database takes is
+the path upgrades take. The upgrade runs in one transaction with foreign keys off (batch
+migrations recreate tables) and checks them before it commits: an interrupted upgrade leaves the
+old version intact, and the automatic backup taken first is there as well.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect
+
+from app.domain.errors import MigrationError, NewerDatabaseError
+from db import backup as backups
+from db.engine import Database, connect
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", "db:migrations")
+    return cfg
+
+
+@cache
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head() -> str:
+    return _script().get_current_head()
+
+
+def known(revision: str) -> bool:
+    try:
+        return _script().get_revision(revision) is not None
+    except Exception:  # alembic raises several kinds for an unknown id
+        return False
+
+
+def current(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def _has_tables(conn: Connection) -> bool:
+    return bool(inspect(conn).get_table_names())
+
+
+def check_version(db: Database) -> str | None:
+    """The database's revision; NewerDatabaseError if a newer Rolodeck wrote it."""
+    with db.engine.connect() as conn:
+        rev = current(conn)
+        if rev is None and _has_tables(conn) and "alembic_version" not in inspect(
+                conn).get_table_names():
+            raise MigrationError(f"{db.path} is an SQLite file, but not a Rolodeck database")
+    if rev is not None and not known(rev):
+        raise NewerDatabaseError(
+            f"{db.path} was written by a newer version of Rolodeck (schema {rev}). "
+            "Update Rolodeck to open it; this version will not change the file.")
+    return rev
+
+
+def upgrade(db: Database) -> Path | None:
+    """Upgrade to head if needed; returns the automatic backup's path when one was taken."""
+    rev = check_version(db)
+    target = head()
+    if rev == target:
+        return None
+    if db.read_only:
+        raise MigrationError(
+            f"{db.path} needs an upgrade to this version's format, but it is read-only")
+    saved = None
+    if rev is not None:
+        saved = backups.backup(db, backups.automatic_backup_path(db.path, f"pre-{target}"))
+    cfg = alembic_config()
+    with db.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        # Through the driver, so SQLAlchemy does not BEGIN first: inside a transaction this
+        # pragma is silently ignored.
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if bad:
+                    raise MigrationError(
+                        f"Upgrading {db.path} would break {len(bad)} links between records "
+                        f"(first in table {bad[0][0]}); the file was left as it was.")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
+    return saved
+
+
+def open_database(path: Path | str, *, migrate: bool = True) -> Database:
+    """Open the database at `path`, creating and upgrading it as needed."""
+    db = connect(Path(path))
+    try:
+        if migrate:
+            upgrade(db)
+        else:
+            check_version(db)
+    except BaseException:
+        db.close()
+        raise
+    return db

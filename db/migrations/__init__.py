@@ -1,0 +1,1 @@
+"""Alembic migrations, loaded as the package resource `db:migrations`."""

@@ -1,0 +1,1 @@
+"""Read-side queries: lists, summaries, search and agenda candidates."""

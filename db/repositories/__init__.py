@@ -1,0 +1,1 @@
+"""Repositories: take a Session, read and write domain objects, never commit."""

@@ -1,0 +1,104 @@
+"""Pieces every repository shares: raw-property encoding, tags, custom values, soft delete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, Table, delete, insert, select, update
+
+from app.domain.contact import RawProperty
+from app.domain.errors import NotFoundError, ValidationError
+from app.domain.groups import CustomFieldDef, FieldKind, FieldOwner
+from db.models import CustomFieldRow, CustomValueRow, TagRow, utcnow
+
+
+def encode_extra(props: Sequence[RawProperty]) -> list | None:
+    if not props:
+        return None
+    return [[p.group, p.name, [list(kv) for kv in p.params], p.value] for p in props]
+
+
+def decode_extra(data: list | None) -> list[RawProperty]:
+    return [RawProperty(name=n, value=v, params=tuple(tuple(kv) for kv in params), group=g)
+            for g, n, params, v in (data or [])]
+
+
+def tag_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def set_tags(conn: Connection, link: Table, owner_col: str, owner_id: int,
+             names: Iterable[str]) -> None:
+    """Replace the owner's tags; tags are created on first use, matched without case."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        clean = " ".join(name.split())
+        if clean:
+            wanted.setdefault(tag_key(clean), clean)
+    conn.execute(delete(link).where(link.c[owner_col] == owner_id))
+    if not wanted:
+        return
+    tags = TagRow.__table__
+    existing = dict(conn.execute(select(tags.c.key, tags.c.id).where(tags.c.key.in_(wanted))).all())
+    for key, name in wanted.items():
+        if key not in existing:
+            existing[key] = conn.execute(insert(tags).values(name=name, key=key)).inserted_primary_key[0]
+    conn.execute(insert(link), [{"tag_id": existing[k], owner_col: owner_id} for k in wanted])
+
+
+def tags_of(conn: Connection, link: Table, owner_col: str, owner_id: int) -> list[str]:
+    tags = TagRow.__table__
+    rows = conn.execute(select(tags.c.name).join(link, link.c.tag_id == tags.c.id)
+                        .where(link.c[owner_col] == owner_id).order_by(tags.c.key))
+    return [r[0] for r in rows]
+
+
+def field_defs(conn: Connection, owner: FieldOwner) -> dict[str, CustomFieldDef]:
+    t = CustomFieldRow.__table__
+    rows = conn.execute(select(t).where(t.c.owner == owner.value).order_by(t.c.position, t.c.id))
+    return {r.name: CustomFieldDef(FieldOwner(r.owner), r.name, FieldKind(r.kind),
+                                   list(r.choices or []), r.id) for r in rows}
+
+
+def set_custom(conn: Connection, owner: FieldOwner, owner_id: int, values: dict[str, str]) -> None:
+    defs = field_defs(conn, owner)
+    t = CustomValueRow.__table__
+    col = f"{owner.value}_id"
+    rows = []
+    for name, raw in values.items():
+        if name not in defs:
+            raise ValidationError(f"There is no custom {owner.value} field called '{name}'")
+        if raw is None or str(raw).strip() == "":
+            continue
+        rows.append({"field_id": defs[name].id, col: owner_id,
+                     "value": defs[name].canonical(str(raw))})
+    conn.execute(delete(t).where(t.c[col] == owner_id))
+    if rows:
+        conn.execute(insert(t), rows)
+
+
+def custom_of(conn: Connection, owner: FieldOwner, owner_id: int) -> dict[str, str]:
+    v, f = CustomValueRow.__table__, CustomFieldRow.__table__
+    col = f"{owner.value}_id"
+    rows = conn.execute(select(f.c.name, v.c.value).join(f, f.c.id == v.c.field_id)
+                        .where(v.c[col] == owner_id).order_by(f.c.position, f.c.id))
+    return dict(rows.all())
+
+
+def set_deleted(conn: Connection, table: Table, ids: Sequence[int], when: datetime | None,
+                what: str) -> list[int]:
+    """Soft-delete (when given) or restore (None) rows; returns the ids that changed."""
+    if not ids:
+        return []
+    present = set(conn.execute(select(table.c.id).where(table.c.id.in_(ids))).scalars())
+    missing = [i for i in ids if i not in present]
+    if missing:
+        raise NotFoundError(f"No {what} with id {missing[0]}")
+    cond = table.c.deleted_at.is_(None) if when else table.c.deleted_at.is_not(None)
+    changed = list(conn.execute(select(table.c.id).where(table.c.id.in_(ids), cond)).scalars())
+    if changed:
+        conn.execute(update(table).where(table.c.id.in_(changed))
+                     .values(deleted_at=when, updated_at=when or utcnow()))
+    return changed
+

@@ -1,0 +1,1 @@
+"""Rolodeck entry point (filled in below)."""
