@@ -110,10 +110,7 @@ def connect(path: Path, *, read_only: bool | None = None) -> Database:
         create_private_file(path)
     if read_only is None:
         read_only = not _writable(path)
-    if read_only:
-        url = f"sqlite:///file:{path}?mode=ro&uri=true"
-    else:
-        url = f"sqlite:///{path}"
+    url = f"sqlite:///file:{path}?mode=ro&uri=true" if read_only else f"sqlite:///{path}"
     engine = create_engine(url, connect_args={"check_same_thread": False})
     _install_sqlite_hooks(engine, read_only)
     writer = sessionmaker(engine.execution_options(sqlite_begin="IMMEDIATE"),

@@ -10,6 +10,11 @@ from app.domain.errors import ValidationError
 from app.domain.quote import to_decimal
 
 
+def clean_name(text: str) -> str:
+    """A name as the user meant it: runs of spaces and stray edges are typing, not meaning."""
+    return " ".join(text.split())
+
+
 @dataclass
 class Group:
     name: str
@@ -51,6 +56,14 @@ class CustomFieldDef:
             raise ValidationError(f"Choice field '{self.name}' needs at least one choice")
         if self.kind != FieldKind.CHOICE and self.choices:
             raise ValidationError(f"Only choice fields have choices ('{self.name}')")
+        seen: set[str] = set()
+        for choice in self.choices:
+            if not choice.strip():
+                raise ValidationError(f"A choice for '{self.name}' cannot be blank")
+            if choice.casefold() in seen:
+                raise ValidationError(f"'{choice}' is listed twice in the choices for "
+                                      f"'{self.name}'")
+            seen.add(choice.casefold())
 
     def canonical(self, raw: str) -> str:
         """The stored text for a typed value: numbers as plain decimals, dates as ISO."""
@@ -65,4 +78,6 @@ class CustomFieldDef:
         if self.kind == FieldKind.CHOICE and value not in self.choices:
             raise ValidationError(
                 f"'{value}' is not one of the choices for '{self.name}': {', '.join(self.choices)}")
+        if self.kind == FieldKind.CHOICE:
+            return value  # what was checked is what is stored, so usage counts match exactly
         return raw

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime as _dt
 
-from sqlalchemy import DateTime, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, RecordMixin

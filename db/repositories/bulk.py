@@ -42,7 +42,7 @@ HISTORY_COLUMNS = ("id", "uid", "kind", "occurred_at", "duration_minutes", "outc
                    "updated_at")
 
 
-class _Inserter:
+class Inserter:
     """One compiled INSERT for a table and column list, fed tuples through the driver's
     executemany. Values must already be in the driver's form (see `bind`)."""
 
@@ -82,7 +82,7 @@ def add_contacts(session: Session, contacts: Sequence[Contact]) -> list[int]:
     """Insert contacts with their details and index them, all in the caller's transaction."""
     conn = session.connection()
     first = _next_id(conn, C)
-    ins = {t: _Inserter(conn, t, cols) for t, cols in (
+    ins = {t: Inserter(conn, t, cols) for t, cols in (
         (C, CONTACT_COLUMNS), (contact_repo.PHONES, PHONE_COLUMNS),
         (contact_repo.EMAILS, EMAIL_COLUMNS), (contact_repo.ADDRS, ADDRESS_COLUMNS),
         (contact_repo.WEBS, WEBSITE_COLUMNS), (contact_repo.IMS, IM_COLUMNS))}
@@ -148,7 +148,7 @@ def add_history(session: Session, items: Sequence[HistoryItem]) -> list[int]:
     """Insert history items with their contact links, indexed, in the caller's transaction."""
     conn = session.connection()
     first = _next_id(conn, H)
-    ins = _Inserter(conn, H, HISTORY_COLUMNS)
+    ins = Inserter(conn, H, HISTORY_COLUMNS)
     now = ins.bind("created_at", utcnow())
     rows, links, docs = [], [], []
     for hid, h in enumerate(items, first):
@@ -158,6 +158,6 @@ def add_history(session: Session, items: Sequence[HistoryItem]) -> list[int]:
         links.extend((hid, cid) for cid in dict.fromkeys(h.contact_ids))
         docs.append((hid, h.regarding, h.details))
     ins.run(rows)
-    _Inserter(conn, history_contacts, ["history_id", "contact_id"]).run(links)
+    Inserter(conn, history_contacts, ["history_id", "contact_id"]).run(links)
     search_index.put_history(conn, docs, fresh=True)
     return list(range(first, first + len(items)))

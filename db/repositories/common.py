@@ -43,7 +43,8 @@ def set_tags(conn: Connection, link: Table, owner_col: str, owner_id: int,
     existing = dict(conn.execute(select(tags.c.key, tags.c.id).where(tags.c.key.in_(wanted))).all())
     for key, name in wanted.items():
         if key not in existing:
-            existing[key] = conn.execute(insert(tags).values(name=name, key=key)).inserted_primary_key[0]
+            created = conn.execute(insert(tags).values(name=name, key=key))
+            existing[key] = created.inserted_primary_key[0]
     conn.execute(insert(link), [{"tag_id": existing[k], owner_col: owner_id} for k in wanted])
 
 
