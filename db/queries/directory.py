@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from app.domain.summaries import AccountSummary, ContactSummary
 from db.models import AccountRow, ContactRow, EmailRow, PhoneRow
@@ -100,3 +100,12 @@ def find_accounts(conn: Connection, ref: str) -> list[int]:
         return [r[0] for r in by_uid]
     return list(conn.execute(select(A.c.id).where(
         A.c.sort_name == ref.casefold(), A.c.deleted_at.is_(None)).order_by(A.c.id)).scalars())
+
+
+def birthdays_on(conn: Connection, month_days: Sequence[tuple[int, int]]) -> list[tuple]:
+    """(id, display name, birthday text) of live contacts born on any of the (month, day)."""
+    if not month_days:
+        return []
+    wanted = or_(*(and_(C.c.bday_month == m, C.c.bday_day == d) for m, d in set(month_days)))
+    return conn.execute(select(C.c.id, C.c.display_name, C.c.birthday)
+                        .where(C.c.deleted_at.is_(None), wanted)).all()

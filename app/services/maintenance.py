@@ -1,0 +1,44 @@
+"""Backup, restore and statistics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.domain.errors import StorageError
+from db import backup as backups
+from db import migrate
+from db.engine import Database, connect
+from db.queries import stats
+
+
+class MaintenanceService:
+    def __init__(self, db: Database):
+        self._db = db
+
+    def stats(self) -> dict[str, int]:
+        with self._db.read() as s:
+            return stats.counts(s.connection())
+
+    def backup(self, dest: Path | str) -> Path:
+        """A consistent copy (mode 0600), safe while the app or another process writes."""
+        return backups.backup(self._db, Path(dest))
+
+    def restore(self, source: Path | str) -> Path:
+        """Replace the current data with a backup's. The current data is first saved as an
+        automatic backup, whose path is returned, so a restore can itself be undone."""
+        source = Path(source).expanduser().absolute()
+        backups.check_file(source)
+        probe = connect(source, read_only=True)
+        try:
+            rev = migrate.check_version(probe)  # refuses a backup from a newer Rolodeck
+        finally:
+            probe.close()
+        if rev is None:
+            raise StorageError(f"{source} is not a Rolodeck backup (it has no Rolodeck schema)")
+        if self._db.read_only:
+            raise StorageError(f"{self._db.path} is read-only, so it cannot be restored into")
+        safety = backups.backup(self._db, backups.automatic_backup_path(self._db.path,
+                                                                       "before-restore"))
+        backups.copy_into(source, self._db)
+        migrate.upgrade(self._db)  # an older backup comes up to this version's schema
+        return safety

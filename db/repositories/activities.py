@@ -1,0 +1,170 @@
+"""Activities (scheduled calls, meetings, to-dos), their attendees and cleared occurrences."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.domain.activity import Activity, ActivityKind, ActivityStatus, Priority
+from app.domain.errors import NotFoundError
+from db.models import (
+    AccountRow,
+    ActivityRow,
+    ClearedOccurrenceRow,
+    ContactRow,
+    activity_attendees,
+    new_uid,
+    utcnow,
+)
+from db.repositories import common
+
+T, ATT, CLR = ActivityRow.__table__, activity_attendees, ClearedOccurrenceRow.__table__
+C, A = ContactRow.__table__, AccountRow.__table__
+
+
+def _values(a: Activity) -> dict:
+    first, last = a.schedule.utc_bounds()
+    return {
+        "kind": a.kind.value, "regarding": a.regarding, "details": a.details,
+        "location": a.location, "start_local": a.start,
+        "duration_minutes": int(a.duration.total_seconds() // 60), "tz": a.tz,
+        "all_day": a.all_day, "priority": a.priority.value, "rrule": a.rrule,
+        "exdates": [d.isoformat() for d in a.exdates] or None,
+        "alarm_minutes": a.alarm_minutes, "status": a.status.value, "account_id": a.account_id,
+        "series_id": a.series_id, "recurrence_key": a.recurrence_key,
+        "first_start_utc": first, "last_end_utc": last,
+        "extra": common.encode_extra(a.extra), "remote_href": a.remote_href,
+        "remote_etag": a.remote_etag}
+
+
+def _check_links(conn: Connection, a: Activity) -> None:
+    if a.attendee_ids:
+        found = set(conn.execute(select(C.c.id).where(C.c.id.in_(a.attendee_ids))).scalars())
+        missing = [i for i in a.attendee_ids if i not in found]
+        if missing:
+            raise NotFoundError(f"No contact with id {missing[0]}")
+    if a.account_id is not None and conn.execute(
+            select(A.c.id).where(A.c.id == a.account_id)).first() is None:
+        raise NotFoundError(f"No account with id {a.account_id}")
+
+
+def _write_attendees(conn: Connection, aid: int, ids: Sequence[int]) -> None:
+    conn.execute(delete(ATT).where(ATT.c.activity_id == aid))
+    unique = list(dict.fromkeys(ids))
+    if unique:
+        conn.execute(insert(ATT), [{"activity_id": aid, "contact_id": c} for c in unique])
+
+
+def add(session: Session, a: Activity) -> int:
+    conn = session.connection()
+    _check_links(conn, a)
+    now = utcnow()
+    aid = conn.execute(insert(T).values(_values(a) | {
+        "uid": a.uid or new_uid(), "created_at": now, "updated_at": now})).inserted_primary_key[0]
+    _write_attendees(conn, aid, a.attendee_ids)
+    return aid
+
+
+def save(session: Session, a: Activity) -> None:
+    conn = session.connection()
+    _check_links(conn, a)
+    result = conn.execute(update(T).where(T.c.id == a.id, T.c.deleted_at.is_(None))
+                          .values(_values(a) | {"updated_at": utcnow()}))
+    if result.rowcount != 1:
+        raise NotFoundError(f"Activity {a.id} does not exist or is in the trash")
+    _write_attendees(conn, a.id, a.attendee_ids)
+
+
+def _from_row(row, attendees: list[int]) -> Activity:
+    return Activity(
+        kind=ActivityKind(row.kind), regarding=row.regarding, start=row.start_local,
+        duration=timedelta(minutes=row.duration_minutes), tz=row.tz, all_day=row.all_day,
+        priority=Priority(row.priority), location=row.location, details=row.details,
+        rrule=row.rrule, exdates=[datetime.fromisoformat(d) for d in row.exdates or []],
+        alarm_minutes=row.alarm_minutes, attendee_ids=attendees, account_id=row.account_id,
+        status=ActivityStatus(row.status), series_id=row.series_id,
+        recurrence_key=row.recurrence_key, extra=common.decode_extra(row.extra), id=row.id,
+        uid=row.uid, created_at=row.created_at, updated_at=row.updated_at,
+        deleted_at=row.deleted_at, remote_href=row.remote_href, remote_etag=row.remote_etag)
+
+
+def get(session: Session, activity_id: int, *, include_deleted: bool = False) -> Activity:
+    conn = session.connection()
+    row = conn.execute(select(T).where(T.c.id == activity_id)).first()
+    if row is None or (row.deleted_at is not None and not include_deleted):
+        raise NotFoundError(f"No activity with id {activity_id}")
+    attendees = list(conn.execute(select(ATT.c.contact_id).where(
+        ATT.c.activity_id == activity_id).order_by(ATT.c.contact_id)).scalars())
+    return _from_row(row, attendees)
+
+
+def set_deleted(session: Session, ids: Sequence[int], deleted: bool) -> list[int]:
+    return common.set_deleted(session.connection(), T, ids, utcnow() if deleted else None,
+                              "activity")
+
+
+def mark_cleared(conn: Connection, activity_id: int, key: datetime | None,
+                 history_id: int) -> None:
+    if key is None:
+        conn.execute(update(T).where(T.c.id == activity_id)
+                     .values(status=ActivityStatus.CLEARED.value, updated_at=utcnow()))
+    else:
+        conn.execute(insert(CLR).values(activity_id=activity_id, occurrence_key=key,
+                                        history_id=history_id))
+
+
+def is_cleared(conn: Connection, activity_id: int, key: datetime) -> bool:
+    return conn.execute(select(CLR.c.activity_id).where(
+        CLR.c.activity_id == activity_id, CLR.c.occurrence_key == key)).first() is not None
+
+
+def candidates(conn: Connection, start_utc: datetime, end_utc: datetime, *,
+               include_cleared: bool, contact_id: int | None = None) -> list[Activity]:
+    """Live activities whose UTC bounds overlap the window; recurrences still to expand."""
+    q = select(T).where(T.c.deleted_at.is_(None), T.c.first_start_utc < end_utc,
+                        or_(T.c.last_end_utc.is_(None), T.c.last_end_utc >= start_utc))
+    if not include_cleared:
+        q = q.where(or_(T.c.status == ActivityStatus.OPEN.value, T.c.rrule.is_not(None)))
+    if contact_id is not None:
+        q = q.where(T.c.id.in_(select(ATT.c.activity_id).where(ATT.c.contact_id == contact_id)))
+    rows = conn.execute(q.order_by(T.c.first_start_utc, T.c.id)).all()
+    attendees: dict[int, list[int]] = {}
+    if rows:
+        for aid, cid in conn.execute(select(ATT.c.activity_id, ATT.c.contact_id).where(
+                ATT.c.activity_id.in_([r.id for r in rows]))):
+            attendees.setdefault(aid, []).append(cid)
+    return [_from_row(r, attendees.get(r.id, [])) for r in rows]
+
+
+def cleared_keys(conn: Connection, activity_ids: Sequence[int]) -> set[tuple[int, datetime]]:
+    if not activity_ids:
+        return set()
+    return {(a, k) for a, k in conn.execute(select(CLR.c.activity_id, CLR.c.occurrence_key)
+                                            .where(CLR.c.activity_id.in_(list(activity_ids))))}
+
+
+def attendee_names(conn: Connection, activity_ids: Sequence[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    if activity_ids:
+        for aid, name in conn.execute(
+                select(ATT.c.activity_id, C.c.display_name).join(C, C.c.id == ATT.c.contact_id)
+                .where(ATT.c.activity_id.in_(list(activity_ids)), C.c.deleted_at.is_(None))
+                .order_by(C.c.sort_name)):
+            out.setdefault(aid, []).append(name)
+    return out
+
+
+def overdue_singles(conn: Connection, before_utc: datetime) -> list[Activity]:
+    """Open, non-recurring activities that started before `before_utc` (with floating slack;
+    the caller compares exact instants)."""
+    rows = conn.execute(select(T).where(
+        T.c.deleted_at.is_(None), T.c.status == ActivityStatus.OPEN.value, T.c.rrule.is_(None),
+        T.c.first_start_utc < before_utc).order_by(T.c.first_start_utc)).all()
+    return [_from_row(r, []) for r in rows]
+
+
+def purge_detached(conn: Connection, series_id: int, key: datetime) -> None:
+    conn.execute(delete(T).where(and_(T.c.series_id == series_id, T.c.recurrence_key == key)))

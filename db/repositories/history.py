@@ -1,0 +1,121 @@
+"""History items (what happened) with their links to contacts, plus the search index."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.domain.errors import NotFoundError
+from app.domain.history import HistoryItem, HistoryKind, Outcome
+from app.domain.summaries import HistoryEntry
+from db import search_index
+from db.models import AccountRow, ContactRow, HistoryRow, history_contacts, new_uid, utcnow
+from db.repositories import common
+
+H, HC = HistoryRow.__table__, history_contacts
+C, A = ContactRow.__table__, AccountRow.__table__
+
+
+def _values(h: HistoryItem) -> dict:
+    return {"kind": h.kind.value, "occurred_at": h.occurred_at,
+            "duration_minutes": h.duration_minutes, "outcome": h.outcome.value,
+            "regarding": h.regarding, "details": h.details, "account_id": h.account_id,
+            "activity_id": h.activity_id}
+
+
+def _check_links(conn: Connection, h: HistoryItem) -> None:
+    if h.contact_ids:
+        found = set(conn.execute(select(C.c.id).where(C.c.id.in_(h.contact_ids))).scalars())
+        missing = [i for i in h.contact_ids if i not in found]
+        if missing:
+            raise NotFoundError(f"No contact with id {missing[0]}")
+    if h.account_id is not None and conn.execute(
+            select(A.c.id).where(A.c.id == h.account_id)).first() is None:
+        raise NotFoundError(f"No account with id {h.account_id}")
+
+
+def _write_links(conn: Connection, hid: int, contact_ids: Sequence[int]) -> None:
+    conn.execute(delete(HC).where(HC.c.history_id == hid))
+    unique = list(dict.fromkeys(contact_ids))
+    if unique:
+        conn.execute(insert(HC), [{"history_id": hid, "contact_id": c} for c in unique])
+
+
+def add(session: Session, h: HistoryItem) -> int:
+    conn = session.connection()
+    _check_links(conn, h)
+    now = utcnow()
+    hid = conn.execute(insert(H).values(_values(h) | {
+        "uid": h.uid or new_uid(), "created_at": now, "updated_at": now})).inserted_primary_key[0]
+    _write_links(conn, hid, h.contact_ids)
+    search_index.put_history(conn, [(hid, h.regarding, h.details)])
+    return hid
+
+
+def save(session: Session, h: HistoryItem) -> None:
+    conn = session.connection()
+    _check_links(conn, h)
+    result = conn.execute(update(H).where(H.c.id == h.id, H.c.deleted_at.is_(None))
+                          .values(_values(h) | {"updated_at": utcnow()}))
+    if result.rowcount != 1:
+        raise NotFoundError(f"History item {h.id} does not exist or is in the trash")
+    _write_links(conn, h.id, h.contact_ids)
+    search_index.put_history(conn, [(h.id, h.regarding, h.details)])
+
+
+def get(session: Session, history_id: int) -> HistoryItem:
+    conn = session.connection()
+    row = conn.execute(select(H).where(H.c.id == history_id)).first()
+    if row is None:
+        raise NotFoundError(f"No history item with id {history_id}")
+    links = list(conn.execute(select(HC.c.contact_id).where(HC.c.history_id == history_id)
+                              .order_by(HC.c.contact_id)).scalars())
+    return HistoryItem(
+        kind=HistoryKind(row.kind), occurred_at=row.occurred_at, regarding=row.regarding,
+        details=row.details, outcome=Outcome(row.outcome), duration_minutes=row.duration_minutes,
+        contact_ids=links, account_id=row.account_id, activity_id=row.activity_id, id=row.id,
+        uid=row.uid, created_at=row.created_at, updated_at=row.updated_at,
+        deleted_at=row.deleted_at)
+
+
+def set_deleted(session: Session, ids: Sequence[int], deleted: bool) -> list[int]:
+    conn = session.connection()
+    changed = common.set_deleted(conn, H, ids, utcnow() if deleted else None, "history item")
+    if deleted:
+        search_index.remove_history(conn, changed)
+    else:
+        rows = conn.execute(select(H.c.id, H.c.regarding, H.c.details).where(H.c.id.in_(changed)))
+        search_index.put_history(conn, [tuple(r) for r in rows])
+    return changed
+
+
+def _entries(conn: Connection, where, limit: int, offset: int) -> list[HistoryEntry]:
+    rows = conn.execute(
+        select(H, A.c.name.label("account_name")).outerjoin(A, A.c.id == H.c.account_id)
+        .where(where, H.c.deleted_at.is_(None))
+        .order_by(H.c.occurred_at.desc(), H.c.id.desc()).limit(limit).offset(offset)).all()
+    names: dict[int, list[str]] = {}
+    if rows:
+        for hid, name in conn.execute(
+                select(HC.c.history_id, C.c.display_name).join(C, C.c.id == HC.c.contact_id)
+                .where(HC.c.history_id.in_([r.id for r in rows])).order_by(C.c.sort_name)):
+            names.setdefault(hid, []).append(name)
+    return [HistoryEntry(r.id, HistoryKind(r.kind), r.occurred_at, Outcome(r.outcome),
+                         r.regarding, r.details, r.duration_minutes,
+                         tuple(names.get(r.id, ())), r.account_name) for r in rows]
+
+
+def for_contact(conn: Connection, contact_id: int, limit: int = 100,
+                offset: int = 0) -> list[HistoryEntry]:
+    linked = select(HC.c.history_id).where(HC.c.contact_id == contact_id)
+    return _entries(conn, H.c.id.in_(linked), limit, offset)
+
+
+def for_account(conn: Connection, account_id: int, limit: int = 100,
+                offset: int = 0) -> list[HistoryEntry]:
+    """The account's own items and those of the people who work there, newest first."""
+    people = select(C.c.id).where(C.c.account_id == account_id)
+    linked = select(HC.c.history_id).where(HC.c.contact_id.in_(people))
+    return _entries(conn, or_(H.c.account_id == account_id, H.c.id.in_(linked)), limit, offset)
