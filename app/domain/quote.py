@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -55,7 +56,38 @@ TRANSITIONS: dict[QuoteStatus, frozenset[QuoteStatus]] = {
 
 def check_transition(old: QuoteStatus, new: QuoteStatus) -> None:
     if new != old and new not in TRANSITIONS[old]:
-        raise ValidationError(f"A {old.value} quote cannot be marked {new.value}")
+        article = "An" if old.value[0] in "aeiou" else "A"
+        hint = "; duplicate it to make a new version" if not TRANSITIONS[old] else ""
+        raise ValidationError(f"{article} {old.value} quote cannot be marked {new.value}{hint}")
+
+
+DEFAULT_NUMBER_PREFIX = "Q-"
+NUMBER_DIGITS = 5
+# Numbers end up in file names, e-mail subjects and accounting systems, so the prefix keeps to
+# characters that survive all of them.
+_PREFIX = re.compile(r"[A-Za-z0-9_/ -]{1,10}")
+
+
+def check_number_prefix(prefix: str) -> str:
+    """The prefix as it will be stored: edges trimmed, 1-10 plain characters."""
+    clean = prefix.strip()
+    if not _PREFIX.fullmatch(clean):
+        raise ValidationError(
+            f"'{prefix}' cannot be a quote number prefix: use 1 to 10 letters, digits, "
+            "'-', '_', '/' or spaces")
+    return clean
+
+
+def quote_number(prefix: str, n: int) -> str:
+    return f"{prefix}{n:0{NUMBER_DIGITS}d}"
+
+
+def _amount(value: object, what: str) -> Decimal:
+    # Rejects floats with to_decimal's message even when assigned after construction.
+    d = to_decimal(value, what)
+    if not isinstance(value, Decimal):
+        raise ValidationError(f"{what} must be a Decimal, not {type(value).__name__}")
+    return d
 
 
 @dataclass
@@ -70,6 +102,25 @@ class Product:
     id: int | None = None
     uid: str = ""
 
+    def __post_init__(self) -> None:
+        # Editors hand over text; a float would already have lost the cents it was meant to be.
+        self.unit_price = to_decimal(self.unit_price, "Unit price")
+        self.tax_rate = to_decimal(self.tax_rate, "Tax rate")
+
+    def validate(self) -> None:
+        if not self.name.strip():
+            raise ValidationError("A product needs a name")
+        if _amount(self.unit_price, f"{self.name}: unit price") < 0:
+            raise ValidationError(f"{self.name}: unit price cannot be negative")
+        if not 0 <= _amount(self.tax_rate, f"{self.name}: tax rate") <= 100:
+            raise ValidationError(f"{self.name}: tax rate must be between 0 and 100 %")
+        if len(self.currency) != 3 or not self.currency.isalpha():
+            raise ValidationError(f"'{self.currency}' is not a three-letter currency code")
+
+
+LINE_AMOUNTS = {"quantity": "quantity", "unit_price": "unit price",
+                "discount_pct": "discount", "tax_rate": "tax rate"}
+
 
 @dataclass
 class QuoteLine:
@@ -80,8 +131,14 @@ class QuoteLine:
     tax_rate: Decimal = Decimal(0)  # percent, e.g. 20 for 20 %
     product_id: int | None = None
 
+    def __post_init__(self) -> None:
+        for name, label in LINE_AMOUNTS.items():
+            setattr(self, name, to_decimal(getattr(self, name), label.capitalize()))
+
     def validate(self, position: int) -> None:
         where = f"Line {position}"
+        for name, label in LINE_AMOUNTS.items():
+            _amount(getattr(self, name), f"{where}: {label}")
         if not self.description.strip():
             raise ValidationError(f"{where} needs a description")
         if self.quantity <= 0:
@@ -112,6 +169,33 @@ class QuoteLine:
     @property
     def total(self) -> Decimal:
         return self.net + self.tax
+
+
+@dataclass
+class ProductLine:
+    """A line to be filled from a product: what is left as None is copied from it."""
+
+    product_id: int
+    quantity: Decimal = Decimal(1)
+    description: str | None = None
+    unit_price: Decimal | None = None
+    tax_rate: Decimal | None = None
+    discount_pct: Decimal = Decimal(0)
+
+    def resolve(self, product: Product, currency: str) -> QuoteLine:
+        if self.unit_price is None and product.currency.upper() != currency.upper():
+            raise ValidationError(
+                f"{product.name} is priced in {product.currency.upper()} but the quote is in "
+                f"{currency.upper()}; give the line's price in {currency.upper()}")
+        return QuoteLine(
+            description=(product.description or product.name) if self.description is None
+            else self.description,
+            quantity=self.quantity,
+            unit_price=product.unit_price if self.unit_price is None else self.unit_price,
+            discount_pct=self.discount_pct,
+            tax_rate=product.tax_rate if self.tax_rate is None else self.tax_rate,
+            product_id=product.id,
+        )
 
 
 @dataclass(frozen=True)
