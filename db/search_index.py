@@ -208,6 +208,9 @@ class Query:
     words: str | None  # FTS5 expression over the text columns, all chunks ANDed
     digits: str | None  # FTS5 trigram phrase over phone digits
     others: str | None  # the non-digit chunks, for "Smith 555" (name AND phone)
+    # Chunks with punctuation or symbols ("C++", "a'b", "50%", "😀"): the tokenizer drops
+    # those characters, so these are also matched as literal text, and such hits come first.
+    literals: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, user_text: str) -> Query:
@@ -215,8 +218,10 @@ class Query:
         if _digit_run(text_):  # "+1 (555) 012-3" is one number, whatever its spaces
             digits = _digit_run(text_)
             return cls(_phrase(digits) + "*", _phrase(digits), None)
-        words, others, runs = [], [], []
+        words, others, runs, literals = [], [], [], []
         for chunk in text_.split()[:_MAX_TERMS]:
+            if not chunk.isalnum() and not _digit_run(chunk):
+                literals.append(_ascii_lower(chunk))
             if not _WORD.search(chunk):
                 continue
             words.append(_phrase(chunk) + "*")
@@ -226,18 +231,23 @@ class Query:
             else:
                 others.append(_phrase(chunk) + "*")
         return cls(" AND ".join(words) or None, " AND ".join(runs) or None,
-                   " AND ".join(others) or None)
+                   " AND ".join(others) or None, tuple(literals))
 
     @property
     def empty(self) -> bool:
-        return self.words is None and self.digits is None
+        return self.words is None and self.digits is None and not self.literals
+
+
+def _ascii_lower(text_: str) -> str:
+    # SQLite's lower() folds ASCII only; fold the same way so both sides agree.
+    return "".join(ch.lower() if ch.isascii() else ch for ch in text_)
 
 
 @dataclass(frozen=True)
 class Hit:
     kind: str  # 'contact' or 'account'
     id: int
-    matched: str  # 'name', 'phone', 'details' or 'history'
+    matched: str  # 'exact', 'name', 'phone', 'details' or 'history'
 
 
 def search(conn: Connection, user_text: str, limit: int) -> list[Hit]:
@@ -257,6 +267,13 @@ def search(conn: Connection, user_text: str, limit: int) -> list[Hit]:
     def run(sql: str, **params) -> list:
         return conn.execute(text(sql), params | {"n": limit + len(hits)}).all()
 
+    if q.literals:
+        params = {f"l{i}": lit for i, lit in enumerate(q.literals)}
+        found = " AND ".join(
+            f"instr(lower(name || ' ' || detail || ' ' || body), :l{i}) > 0" for i in params)
+        match = f"{PEOPLE} MATCH :q AND " if q.words else ""
+        take(run(f"SELECT rowid FROM {PEOPLE} WHERE {match}{found} LIMIT :n",
+                 q=q.words, **params), "exact")
     if q.words:
         take(run(f"SELECT rowid FROM {PEOPLE} WHERE {PEOPLE} MATCH :q ORDER BY rank LIMIT :n",
                  q=f"name : ({q.words})"), "name")

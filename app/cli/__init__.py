@@ -1,0 +1,1 @@
+"""The command line: scripted use of the same services the GUI uses."""

@@ -1,0 +1,69 @@
+"""Readable tables for people, stable JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, TextIO
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)  # exact: a JSON number would go through float
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bytes):
+        return None
+    if is_dataclass(value) and not isinstance(value, type):
+        return _plain(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return value
+
+
+def print_json(data: Any, out: TextIO = sys.stdout) -> None:
+    json.dump(_plain(data), out, indent=2, ensure_ascii=False, sort_keys=False)
+    out.write("\n")
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(_plain(value))
+    return " ".join(text.split())  # newlines and tabs would break the columns
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO = sys.stdout,
+                max_width: int = 40) -> None:
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for i, v in enumerate(row):
+            widths[i] = min(max(widths[i], len(v)), max_width)
+
+    def fit(v: str, w: int) -> str:
+        return v if len(v) <= w else v[: w - 1] + "…"
+
+    out.write("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for row in cells:
+        out.write("  ".join(fit(v, w).ljust(w) for v, w in zip(row, widths, strict=True))
+                  .rstrip() + "\n")
+
+
+def print_fields(pairs: Sequence[tuple[str, Any]], out: TextIO = sys.stdout) -> None:
+    """A card: one `Label: value` per line, empty values left out."""
+    shown = [(k, v) for k, v in pairs if v not in (None, "", [], ())]
+    width = max((len(k) for k, _ in shown), default=0)
+    for key, value in shown:
+        lines = str(value).splitlines() or [""]
+        out.write(f"{key.rjust(width)}: {lines[0]}\n")
+        for more in lines[1:]:
+            out.write(f"{' ' * width}  {more}\n")
