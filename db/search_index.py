@@ -270,7 +270,7 @@ def search(conn: Connection, user_text: str, limit: int) -> list[Hit]:
     if q.literals:
         params = {f"l{i}": lit for i, lit in enumerate(q.literals)}
         found = " AND ".join(
-            f"instr(lower(name || ' ' || detail || ' ' || body), :l{i}) > 0" for i in params)
+            f"instr(lower(name || ' ' || detail || ' ' || body), :{key}) > 0" for key in params)
         match = f"{PEOPLE} MATCH :q AND " if q.words else ""
         take(run(f"SELECT rowid FROM {PEOPLE} WHERE {match}{found} LIMIT :n",
                  q=q.words, **params), "exact")

@@ -30,7 +30,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def print_json(data: Any, out: TextIO = sys.stdout) -> None:
+def print_json(data: Any, out: TextIO | None = None) -> None:
+    out = out or sys.stdout  # looked up per call: tests and pipes swap sys.stdout
     json.dump(_plain(data), out, indent=2, ensure_ascii=False, sort_keys=False)
     out.write("\n")
 
@@ -40,8 +41,9 @@ def _cell(value: Any) -> str:
     return " ".join(text.split())  # newlines and tabs would break the columns
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO = sys.stdout,
-                max_width: int = 40) -> None:
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]],
+                out: TextIO | None = None, max_width: int = 40) -> None:
+    out = out or sys.stdout
     cells = [[_cell(v) for v in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in cells:
@@ -58,8 +60,9 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: Text
                   .rstrip() + "\n")
 
 
-def print_fields(pairs: Sequence[tuple[str, Any]], out: TextIO = sys.stdout) -> None:
+def print_fields(pairs: Sequence[tuple[str, Any]], out: TextIO | None = None) -> None:
     """A card: one `Label: value` per line, empty values left out."""
+    out = out or sys.stdout
     shown = [(k, v) for k, v in pairs if v not in (None, "", [], ())]
     width = max((len(k) for k, _ in shown), default=0)
     for key, value in shown:

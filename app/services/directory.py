@@ -35,7 +35,8 @@ class Directory:
                 out.append(SearchHit("contact", c.id, c.display_name, sub, h.matched))
             elif h.kind == "account" and h.id in firms:
                 a = firms[h.id]
-                sub = " · ".join(x for x in (a.industry, f"{a.contact_count} contacts") if x)
+                count = f"{a.contact_count} contact{'' if a.contact_count == 1 else 's'}"
+                sub = " · ".join(x for x in (a.industry, count) if x)
                 out.append(SearchHit("account", a.id, a.name, sub, h.matched))
         return out
 

@@ -41,6 +41,7 @@ class TodayService:
             born = PartialDate.parse(text)
             on = born.next_on_or_after(day)
             if on <= window[-1]:
-                out.append(Birthday(cid, name, on, born.age_on(on)))
+                turns = on.year - born.year if born.year is not None else None
+                out.append(Birthday(cid, name, on, turns))
         out.sort(key=lambda b: (b.on, b.display_name.casefold()))
         return out
