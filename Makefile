@@ -28,6 +28,9 @@ test: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
+demo: $(STAMP)
+	$(PY) main.py demo $(ARGS)
+
 bench: $(STAMP)
 	for b in bench/*.py; do $(PY) $$b || exit 1; done
 

@@ -1,0 +1,217 @@
+"""The main window as a user meets it: the list, the search box, the detail pane, the menus."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.domain.account import Account
+from app.domain.changes import Entity
+from app.domain.contact import Contact, ContactStatus, Email, Phone
+from app.domain.errors import NotFoundError
+from app.services.accounts import AccountService
+from app.services.contacts import ContactService
+from app.services.directory import Directory
+from ui import errors
+from ui.app import run_gui, stylesheet
+from ui.contacts.table_model import Column
+from ui.errors import error_box, install_excepthook
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def open_window(db, qtbot):
+    def make() -> MainWindow:
+        window = MainWindow(Directory(db), title="Rolodeck — /tmp/rolodeck.db")
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    return make
+
+
+@pytest.fixture
+def three(db):
+    acme = AccountService(db).create(Account("Acme Ltd")).new_id(Entity.ACCOUNT)
+    svc = ContactService(db)
+    svc.create(Contact(given="Grace", family="Hopper", title="Rear Admiral", account_id=acme,
+                       emails=[Email("grace@navy.example")], phones=[Phone("+1 555 0100")],
+                       status=ContactStatus.CUSTOMER))
+    svc.create(Contact(given="Alan", family="Turing", emails=[Email("alan@bletchley.example")]))
+    svc.create(Contact(given="Ada", family="Lovelace", notes="Wrote the first program"))
+
+
+def visible_names(window: MainWindow) -> list[str]:
+    model = window.table.model()
+    return [model.index(r, Column.NAME).data() for r in range(model.rowCount())]
+
+
+def click_row(qtbot, window: MainWindow, row: int) -> None:
+    rect = window.table.visualRect(window.table.model().index(row, Column.NAME))
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_lists_every_contact_by_name(three, open_window):
+    window = open_window()
+    assert window.windowTitle() == "Rolodeck — /tmp/rolodeck.db"
+    assert visible_names(window) == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
+    assert window.count_label.text() == "3 contacts"
+    assert window.table.isVisible() and not window.empty_state.isVisible()
+
+
+def test_typing_a_search_narrows_the_list_after_a_pause(three, open_window, qtbot):
+    window = open_window()
+    qtbot.keyClicks(window.search_field, "hop")
+    qtbot.waitUntil(lambda: window.table.model().rowCount() == 1)
+    assert visible_names(window) == ["Grace Hopper"]
+    assert window.count_label.text() == "1 match for “hop”"
+
+    window.search_field.clear()
+    qtbot.waitUntil(lambda: window.table.model().rowCount() == 3)
+    assert window.count_label.text() == "3 contacts"
+
+
+def test_a_search_that_finds_nothing_says_so(three, open_window, qtbot):
+    window = open_window()
+    qtbot.keyClicks(window.search_field, "zzyzx")
+    qtbot.waitUntil(lambda: window.empty_state.isVisible())
+    assert "No matches for “zzyzx”" in window.empty_state.text()
+    assert window.count_label.text() == "No matches for “zzyzx”"
+
+
+def test_selecting_a_contact_shows_it_in_the_detail_pane(three, open_window, qtbot):
+    window = open_window()
+    assert window.detail.placeholder.isVisible()
+
+    click_row(qtbot, window, 2)
+    assert window.detail.name.text() == "Grace Hopper"
+    assert window.detail.role.text() == "Rear Admiral at Acme Ltd"
+    assert "grace@navy.example" in window.detail.email.text()
+    assert "+1 555 0100" in window.detail.phone.text()
+    assert window.detail.status.text() == "Customer"
+    assert window.detail.name.isVisible()
+
+
+def test_the_selection_survives_a_new_contact_arriving(db, three, open_window, qtbot):
+    window = open_window()
+    click_row(qtbot, window, 2)
+    window.apply_changes(ContactService(db).create(Contact(given="Aaron", family="Aardvark")))
+
+    assert window.count_label.text() == "4 contacts"
+    assert window.table.currentIndex().row() == 3
+    assert window.detail.name.text() == "Grace Hopper"
+
+
+def test_return_in_the_search_box_goes_to_the_first_match(three, open_window, qtbot):
+    window = open_window()
+    qtbot.keyClicks(window.search_field, "turing")
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
+    assert visible_names(window) == ["Alan Turing"]
+    assert "alan@bletchley.example" in window.detail.email.text()
+
+
+def test_clicking_a_header_sorts_by_that_column_when_it_can(three, open_window, qtbot):
+    window = open_window()
+    header = window.table.horizontalHeader()
+
+    def click_header(column: Column) -> None:
+        x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                         pos=QPoint(x, header.height() // 2))
+
+    click_header(Column.COMPANY)
+    assert visible_names(window)[0] == "Grace Hopper"  # the only one with a company
+    assert header.sortIndicatorSection() == Column.COMPANY
+
+    click_header(Column.EMAIL)
+    assert visible_names(window)[0] == "Grace Hopper"
+    assert header.sortIndicatorSection() == Column.COMPANY
+
+    click_header(Column.NAME)
+    assert visible_names(window) == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
+
+
+def test_ctrl_f_goes_to_the_search_box(three, open_window, qtbot):
+    window = open_window()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.search_field.hasFocus())
+
+
+def test_an_empty_database_explains_how_to_get_sample_data(open_window):
+    window = open_window()
+    assert window.empty_state.isVisible()
+    assert "No contacts yet" in window.empty_state.text()
+    assert "make demo" in window.empty_state.text()
+    assert window.count_label.text() == "No contacts"
+
+
+def test_menus_offer_only_what_exists(open_window):
+    window = open_window()
+    menus = {m.title(): [a.text() for a in m.actions()]
+             for m in (a.menu() for a in window.menuBar().actions())}
+    assert menus == {"&File": ["&Quit"], "&Help": ["&About Rolodeck"]}
+    quit_action = window.menuBar().actions()[0].menu().actions()[0]
+    assert quit_action.shortcut().toString() == "Ctrl+Q"
+
+
+def test_error_dialogs_show_our_message_or_a_short_apology_with_details(qtbot):
+    ours = error_box(None, NotFoundError("No contact matches 'bob'"))
+    qtbot.addWidget(ours)
+    assert ours.text() == "No contact matches 'bob'"
+    assert ours.icon() == QMessageBox.Icon.Warning
+
+    try:
+        {}["missing"]
+    except KeyError as exc:
+        bug = error_box(None, exc)
+    qtbot.addWidget(bug)
+    assert "Something went wrong" in bug.text()
+    assert "KeyError" in bug.informativeText()
+    assert "Traceback" in bug.detailedText()
+
+
+def test_the_stylesheet_ships_with_the_package():
+    assert "QTableView" in stylesheet()
+
+
+@pytest.mark.qt_no_exception_capture
+def test_uncaught_exceptions_reach_the_user(qapp, monkeypatch):
+    shown = []
+    monkeypatch.setattr(errors, "show_error", lambda parent, exc: shown.append(exc))
+    monkeypatch.setattr(sys, "excepthook", lambda *args: None)
+    previous = install_excepthook(None)
+    try:
+        boom = RuntimeError("boom")
+        sys.excepthook(RuntimeError, boom, None)
+        sys.excepthook(KeyboardInterrupt, KeyboardInterrupt(), None)
+    finally:
+        sys.excepthook = previous
+    assert shown == [boom]
+
+
+def test_run_gui_shows_the_window_until_it_is_closed(three, db, qapp):
+    seen = []
+
+    def look_and_quit():
+        seen.extend(w for w in qapp.topLevelWidgets()
+                    if isinstance(w, MainWindow) and w.isVisible())
+        seen[0].close()
+        qapp.quit()  # in case some other test left a window open
+
+    hook = sys.excepthook
+    QTimer.singleShot(0, look_and_quit)
+    try:
+        assert run_gui(Directory(db), "Rolodeck — test.db") == 0
+    finally:
+        qapp.setStyleSheet("")
+    assert [w.windowTitle() for w in seen] == ["Rolodeck — test.db"]
+    assert seen[0].count_label.text() == "3 contacts"
+    assert QApplication.applicationName() == "Rolodeck"
+    assert sys.excepthook is hook

@@ -1,0 +1,50 @@
+"""Starting the Qt shell: the application object, its look, and the main window."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.services.directory import Directory
+from ui.errors import install_excepthook
+from ui.main_window import MainWindow, version
+
+__all__ = ["install_excepthook", "run_gui", "stylesheet"]
+
+
+def stylesheet() -> str:
+    """resources/style/app.qss, or "" when it is missing (Qt's own look is still usable)."""
+    try:
+        return (resources.files("resources") / "style" / "app.qss").read_text(encoding="utf-8")
+    except (FileNotFoundError, ModuleNotFoundError):
+        return ""
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Rolodeck")
+    app.setOrganizationName("Rolodeck")
+    app.setApplicationVersion(version())
+    # The stylesheet is a light one; a dark system palette under it would give dark text on
+    # dark or light on light wherever the sheet does not set both.
+    if hasattr(app.styleHints(), "setColorScheme"):  # Qt 6.8+
+        app.styleHints().setColorScheme(Qt.ColorScheme.Light)
+    app.setStyle("Fusion")
+    app.setStyleSheet(stylesheet())
+    return app
+
+
+def run_gui(directory: Directory, title: str = "Rolodeck") -> int:
+    """Show the main window over `directory` and run until it closes; returns the exit code.
+    `title` is the window title as shown, e.g. "Rolodeck — /path/to/rolodeck.db"."""
+    app = application()
+    window = MainWindow(directory, title=title)
+    previous = install_excepthook(window)
+    try:
+        window.show()
+        return app.exec()
+    finally:
+        sys.excepthook = previous

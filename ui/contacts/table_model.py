@@ -1,0 +1,289 @@
+"""The contact table: an ordered list of ids from the Directory, and display rows fetched lazily.
+
+Sorting and searching happen in the data layer (indexed ORDER BY, FTS5); the model only holds
+ids, so a 100k-row list costs one list of ints. Display rows are fetched a page at a time into an
+LRU cache when the view first paints them, and evicted when a ChangeSet says they changed.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from app.domain.changes import ChangeSet, Entity
+from app.domain.summaries import ContactSummary
+from app.services.directory import ContactSort, Directory
+
+PAGE_SIZE = 256
+# Several screens' worth of rows; a page must always fit, or a fetch would evict itself.
+CACHE_ROWS = 16 * PAGE_SIZE
+
+IdRole = Qt.ItemDataRole.UserRole + 1
+SummaryRole = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+IdsFetch = Callable[[], list[int]]
+IdsDone = Callable[[list[int]], None]
+# Runs `fetch` (now, or in a read task) and hands its result to `done` on the GUI thread.
+QueryRunner = Callable[[IdsFetch, IdsDone], None]
+
+
+def run_now(fetch: IdsFetch, done: IdsDone) -> None:
+    done(fetch())
+
+
+class Column(enum.IntEnum):
+    NAME = 0
+    COMPANY = 1
+    TITLE = 2
+    EMAIL = 3
+    PHONE = 4
+    STATUS = 5
+
+
+HEADERS = {
+    Column.NAME: "Name",
+    Column.COMPANY: "Company",
+    Column.TITLE: "Title",
+    Column.EMAIL: "E-mail",
+    Column.PHONE: "Phone",
+    Column.STATUS: "Status",
+}
+
+# Only columns with an index behind them sort; anything else would be a full scan per click.
+SORTABLE = {Column.NAME: ContactSort.NAME, Column.COMPANY: ContactSort.COMPANY}
+
+_CELL: dict[Column, Callable[[ContactSummary], str]] = {
+    Column.NAME: lambda c: c.display_name,
+    Column.COMPANY: lambda c: c.account_name,
+    Column.TITLE: lambda c: c.title,
+    Column.EMAIL: lambda c: c.email,
+    Column.PHONE: lambda c: c.phone,
+    Column.STATUS: lambda c: status_label(c.status),
+}
+
+# Built once: Qt asks flags() for every cell on Ctrl+A, 600k calls over 100k rows.
+_ROW_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+              | Qt.ItemFlag.ItemNeverHasChildren)
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_COLUMNS = len(Column)
+
+# Marks an id whose row vanished between the id query and the page fetch, so painting it again
+# does not query again.
+_GONE = object()
+
+
+def status_label(status: str) -> str:
+    return str(status or "").replace("_", " ").capitalize()
+
+
+class ContactTableModel(QAbstractTableModel):
+    def __init__(self, directory: Directory, parent=None, *,
+                 run_query: QueryRunner = run_now):
+        super().__init__(parent)
+        self._directory = directory
+        self._run_query = run_query
+        self._ids: list[int] = []
+        self._row_of: dict[int, int] | None = None
+        self._cache: OrderedDict[int, object] = OrderedDict()
+        self._text = ""
+        self._sort = ContactSort.NAME
+        self._order = Qt.SortOrder.AscendingOrder
+        # Bumped by every query; results that come back tagged with an older one are dropped.
+        self._generation = 0
+        self._loaded = False
+
+    # --- the current list ---------------------------------------------------------------------
+
+    @property
+    def ids(self) -> Sequence[int]:
+        return self._ids
+
+    @property
+    def query(self) -> str:
+        return self._text
+
+    @property
+    def searching(self) -> bool:
+        return bool(self._text.strip())
+
+    @property
+    def sort_key(self) -> ContactSort:
+        return self._sort
+
+    @property
+    def sort_order(self) -> Qt.SortOrder:
+        return self._order
+
+    @property
+    def loaded(self) -> bool:
+        """False until the first list of ids has arrived."""
+        return self._loaded
+
+    def set_query(self, text: str) -> None:
+        if self._loaded and text.strip() == self._text.strip():
+            self._text = text
+            return
+        self._text = text
+        self.refresh()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = SORTABLE.get(Column(column)) if 0 <= column < len(Column) else None
+        if key is None or (key, order) == (self._sort, self._order):
+            return
+        self._sort, self._order = key, order
+        if not self.searching:  # search results keep their ranking
+            self.refresh()
+
+    def sort_column(self) -> int:
+        return next(col for col, key in SORTABLE.items() if key == self._sort)
+
+    def refresh(self) -> None:
+        """Ask the Directory for the ids again (the rows' text stays cached)."""
+        self._generation += 1
+        generation = self._generation
+        text, sort, descending = self._text, self._sort, \
+            self._order == Qt.SortOrder.DescendingOrder
+
+        def fetch() -> list[int]:
+            ids = self._directory.contact_ids(text, sort)
+            # The data layer sorts ascending only; the reverse of that order is just as indexed.
+            if descending and not text.strip():
+                ids.reverse()
+            return ids
+
+        self._run_query(fetch, lambda ids: self._install(generation, ids))
+
+    def _install(self, generation: int, ids: list[int]) -> None:
+        if generation != self._generation:
+            return  # a newer query has been asked for since
+        self.beginResetModel()
+        self._ids = ids
+        self._row_of = None
+        for cid in [k for k, v in self._cache.items() if v is _GONE]:
+            del self._cache[cid]
+        self._loaded = True
+        self.endResetModel()
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        """Bring the list up to date after an operation, touching as little as possible."""
+        contact = Entity.CONTACT
+        if contact in changes.inserted or contact in changes.deleted:
+            self._evict(changes.inserted.get(contact, ()))
+            self._evict(changes.deleted.get(contact, ()))
+            self._evict(changes.updated.get(contact, ()))
+            self.refresh()
+            return
+        if changes.touches(Entity.ACCOUNT):
+            # Rows show their company's name, and the change does not say which contacts
+            # work there: forget every row.
+            self._cache.clear()
+            if self._sort == ContactSort.COMPANY and not self.searching:
+                self.refresh()
+            elif self._ids:
+                self.dataChanged.emit(self.index(0, 0),
+                                      self.index(len(self._ids) - 1, len(Column) - 1))
+            return
+        updated = changes.updated.get(contact, frozenset())
+        self._evict(updated)
+        # Rows stay where they are even if a rename changed their sort position: a row that
+        # jumps away while the user looks at it is worse than a list that is briefly unsorted.
+        for first, last in _runs(r for r in map(self.row_of, updated) if r is not None):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
+
+    def _evict(self, ids: Iterable[int]) -> None:
+        for cid in ids:
+            self._cache.pop(cid, None)
+
+    # --- rows by id ---------------------------------------------------------------------------
+
+    def id_at(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, contact_id: int) -> int | None:
+        if self._row_of is None:
+            self._row_of = {cid: row for row, cid in enumerate(self._ids)}
+        return self._row_of.get(contact_id)
+
+    def summary(self, row: int) -> ContactSummary | None:
+        """The display row for `row`, fetching its page if needed (None if it has vanished)."""
+        cid = self.id_at(row)
+        if cid is None:
+            return None
+        found = self._cache.get(cid)
+        if found is None:
+            self._fetch_page(row)
+            found = self._cache.get(cid)
+        else:
+            self._cache.move_to_end(cid)
+        return found if isinstance(found, ContactSummary) else None
+
+    def cached(self, row: int) -> bool:
+        cid = self.id_at(row)
+        return cid is not None and cid in self._cache
+
+    def _fetch_page(self, row: int) -> None:
+        start = row - row % PAGE_SIZE
+        wanted = [cid for cid in self._ids[start:start + PAGE_SIZE] if cid not in self._cache]
+        found = {s.id: s for s in self._directory.contact_summaries(wanted)}
+        for cid in wanted:
+            self._cache[cid] = found.get(cid, _GONE)
+        while len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
+
+    # --- QAbstractTableModel ------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else _COLUMNS
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._ids):
+            return None
+        if role == IdRole:
+            return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SummaryRole):
+            return None
+        summary = self.summary(index.row())
+        if summary is None:
+            return None
+        if role == SummaryRole:
+            return summary
+        text = _CELL[Column(index.column())](summary)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # Only worth a tooltip when the column is likely to cut the text off.
+            return text if len(text) > 24 else None
+        return text
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        row = index.row()
+        if not 0 <= row < len(self._ids):
+            return _NO_FLAGS
+        # Only the cache: Ctrl+A on 100k rows must not fetch 100k rows to ask their flags.
+        return _NO_FLAGS if self._cache.get(self._ids[row]) is _GONE else _ROW_FLAGS
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[Column(section)]
+        if role == Qt.ItemDataRole.ToolTipRole and Column(section) in SORTABLE:
+            return f"Sort by {HEADERS[Column(section)].lower()}"
+        return None
+
+
+def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
+    """Contiguous (first, last) ranges of `rows`, so a change emits one dataChanged per run."""
+    out: list[tuple[int, int]] = []
+    for row in sorted(set(rows)):
+        if out and row == out[-1][1] + 1:
+            out[-1] = (out[-1][0], row)
+        else:
+            out.append((row, row))
+    return out

@@ -1,0 +1,402 @@
+"""The main window: quick search over a contact table, with the selected contact beside it."""
+
+from __future__ import annotations
+
+import html
+from importlib import metadata
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.changes import ChangeSet
+from app.domain.contact import ContactStatus
+from app.domain.summaries import ContactSummary
+from app.services.directory import Directory
+from ui.contacts.table_model import SORTABLE, Column, ContactTableModel, status_label
+
+SEARCH_DELAY_MS = 150
+SEARCH_PLACEHOLDER = "Search names, companies, e-mail, phone, notes…"
+# Until the user drags a column, the columns share the table's width, so all six fit without
+# a horizontal scroll bar. Phone and status get what a typical value needs (from the font, not
+# from measuring rows); the rest is split in these shares.
+COLUMN_SHARES = {Column.NAME: 27, Column.COMPANY: 24, Column.TITLE: 20, Column.EMAIL: 29}
+TYPICAL_TEXT = {Column.PHONE: ("+44 20 7946 0958",),
+                Column.STATUS: tuple(status_label(s) for s in ContactStatus)}
+MIN_COLUMN_WIDTH = 70
+LINK_STYLE = "color:#2a5db0; text-decoration:none"
+EMPTY_DATABASE = (
+    "<h2>No contacts yet</h2>"
+    "<p>This address book is empty. To look around with sample data, quit Rolodeck and run</p>"
+    "<p><code style='background-color:#eef0f3'>&nbsp;make demo&nbsp;</code></p>"
+    "<p>in a terminal, then start it again.</p>")
+NO_MATCHES = (
+    "<h2>No matches for “{text}”</h2>"
+    "<p>Try part of a name, a company, an e-mail address, or a few digits of a phone "
+    "number.</p>")
+
+
+def version() -> str:
+    try:
+        return metadata.version("rolodeck")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "0.1.0"
+
+
+class ContactDetailPanel(QFrame):
+    """A read-only card for one contact summary."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("detailPanel")
+        self.setMinimumWidth(260)
+        self._pages = QStackedWidget(self)
+
+        self.placeholder = QLabel("Select a contact to see their details.")
+        self.placeholder.setObjectName("detailPlaceholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+
+        card = QWidget()
+        self.initials = QLabel()
+        self.initials.setObjectName("detailInitials")
+        self.initials.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.initials.setFixedSize(56, 56)
+        self.name = self._value("detailName")
+        self.role = self._value("detailRole")
+        self.email = self._value("detailValue")
+        self.phone = self._value("detailValue")
+        self.status = self._value("detailStatus")
+        self.status.setWordWrap(False)
+        self.status.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        for link in (self.email, self.phone):
+            link.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+            link.setOpenExternalLinks(True)
+
+        head = QHBoxLayout()
+        head.setSpacing(14)
+        head.addWidget(self.initials, 0, Qt.AlignmentFlag.AlignTop)
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(self.name)
+        titles.addWidget(self.role)
+        head.addLayout(titles, 1)
+
+        form = QFormLayout()
+        form.setHorizontalSpacing(16)
+        form.setVerticalSpacing(10)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for caption, value in (("E-mail", self.email), ("Phone", self.phone),
+                               ("Status", self.status)):
+            label = QLabel(caption)
+            label.setObjectName("detailCaption")
+            form.addRow(label, value)
+
+        rule = QFrame()
+        rule.setObjectName("detailRule")
+        rule.setFrameShape(QFrame.Shape.HLine)
+
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(20, 20, 20, 20)
+        layout.setSpacing(16)
+        layout.addLayout(head)
+        layout.addWidget(rule)
+        layout.addLayout(form)
+        layout.addStretch(1)
+
+        self._pages.addWidget(self.placeholder)
+        self._pages.addWidget(card)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._pages)
+        self.show_summary(None)
+
+    @staticmethod
+    def _value(name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    def show_summary(self, contact: ContactSummary | None) -> None:
+        if contact is None:
+            self._pages.setCurrentWidget(self.placeholder)
+            return
+        self.initials.setText(_initials(contact.display_name))
+        self.name.setText(contact.display_name)
+        role = " at ".join(x for x in (contact.title, contact.account_name) if x)
+        self.role.setText(role)
+        self.role.setVisible(bool(role))
+        self.email.setText(_link("mailto:", contact.email))
+        self.phone.setText(_link("tel:", contact.phone))
+        self.status.setText(status_label(contact.status) or "—")
+        self.status.setProperty("status", contact.status or "")
+        # A dynamic property only restyles after the style is told to look again.
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self._pages.setCurrentIndex(1)
+
+
+def _initials(name: str) -> str:
+    words = [w for w in name.replace("@", " ").split() if w[:1].isalnum()]
+    return "".join(w[0] for w in (words[:1] + words[1:][-1:])).upper() or "?"
+
+
+def _link(scheme: str, value: str) -> str:
+    if not value:
+        return "<span style='color:#8a8f98'>—</span>"
+    target = value if scheme == "mailto:" else "".join(c for c in value if c.isdigit() or c == "+")
+    return (f"<a style='{LINK_STYLE}' href='{html.escape(scheme + target)}'>"
+            f"{html.escape(value)}</a>")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, directory: Directory, *, title: str = "Rolodeck",
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(1100, 700)
+        self.model = ContactTableModel(directory, self)
+        self._keep_id: int | None = None
+        self._fitting_columns = False
+        self._columns_dragged = False
+
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("searchField")
+        self.search_field.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self.search_field.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._run_search)
+        self.search_field.textChanged.connect(self._search_timer.start)
+        self.search_field.returnPressed.connect(self._on_return)
+
+        self.table = self._make_table()
+        self.empty_state = QLabel()
+        self.empty_state.setObjectName("emptyState")
+        self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_state.setWordWrap(True)
+        self.empty_state.setTextFormat(Qt.TextFormat.RichText)
+        self._list_pages = QStackedWidget()
+        self._list_pages.addWidget(self.table)
+        self._list_pages.addWidget(self.empty_state)
+
+        self.detail = ContactDetailPanel()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setHandleWidth(1)
+        self.splitter.addWidget(self._list_pages)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setSizes([800, 300])
+
+        top = QHBoxLayout()
+        top.setContentsMargins(12, 10, 12, 10)
+        top.addWidget(self.search_field)
+        search_bar = QWidget()
+        search_bar.setObjectName("searchBar")
+        search_bar.setLayout(top)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(search_bar)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        # A permanent label, not showMessage(): a passing message must not erase the count.
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        self.statusBar().addWidget(self.count_label)
+        self._make_menus()
+        self.model.modelAboutToBeReset.connect(self._remember_current)
+        self.model.modelReset.connect(self._on_reset)
+        self.model.dataChanged.connect(self._on_data_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.model.refresh()
+        self.table.setFocus()
+
+    def _make_table(self) -> QTableView:
+        table = QTableView()
+        table.setObjectName("contactTable")
+        table.setModel(self.model)
+        table.setAlternatingRowColors(True)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.setCornerButtonEnabled(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        rows = table.verticalHeader()
+        rows.hide()
+        # Fixed: Qt never measures 100k rows, it multiplies.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(table.fontMetrics().height() + 12)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setMinimumSectionSize(MIN_COLUMN_WIDTH)
+        header.sectionResized.connect(self._on_column_resized)
+        table.viewport().installEventFilter(self)
+        # The view's own sorting would sort any column; ours asks the Directory, and only for
+        # the columns it has an index for.
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._on_sort_clicked)
+        return table
+
+    def _make_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        if quit_action.shortcut().isEmpty():  # Windows has no standard Quit key
+            quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Rolodeck", self)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(self._show_about)
+        help_menu.addAction(about)
+
+        find = QAction("Find", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.focus_search)
+        self.addAction(find)
+
+    def eventFilter(self, watched, event) -> bool:
+        if (event.type() == QEvent.Type.Resize and watched is self.table.viewport()
+                and not self._columns_dragged):
+            self._fit_columns(event.size().width())
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self, width: int) -> None:
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        fixed = {column: max(map(metrics.horizontalAdvance, texts)) + 28
+                 for column, texts in TYPICAL_TEXT.items()}
+        rest = max(0, width - sum(fixed.values()))
+        total = sum(COLUMN_SHARES.values())
+        sizes = fixed | {column: rest * share // total for column, share in COLUMN_SHARES.items()}
+        self._fitting_columns = True
+        try:
+            for column, size in sizes.items():
+                header.resizeSection(column, max(MIN_COLUMN_WIDTH, size))
+        finally:
+            self._fitting_columns = False
+
+    def _on_column_resized(self, *_args) -> None:
+        if not self._fitting_columns:
+            self._columns_dragged = True
+
+    # --- gestures -----------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    def _run_search(self) -> None:
+        self._search_timer.stop()
+        self.model.set_query(self.search_field.text())
+
+    def _on_return(self) -> None:
+        self._run_search()
+        if self.model.rowCount():
+            self.table.setFocus()
+            self.table.selectRow(0)
+
+    def _on_sort_clicked(self, column: int, order: Qt.SortOrder) -> None:
+        if Column(column) not in SORTABLE:
+            # Put the arrow back where the list really is sorted.
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(self.model.sort_column(), self.model.sort_order)
+            header.blockSignals(False)
+            return
+        self.model.sort(column, order)
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        self.model.apply_changes(changes)
+
+    def _show_about(self) -> None:
+        QMessageBox.about(
+            self, "About Rolodeck",
+            f"<h3>Rolodeck {version()}</h3>"
+            "<p>An offline-first contact manager and small-business CRM.</p>"
+            "<p>Your contacts stay in a file on this computer.</p>")
+
+    # --- keeping the panes in step with the model ---------------------------------------------
+
+    def _remember_current(self) -> None:
+        self._keep_id = self.model.id_at(self.table.currentIndex().row())
+
+    def _on_reset(self) -> None:
+        row = self.model.row_of(self._keep_id) if self._keep_id is not None else None
+        self._keep_id = None
+        if row is not None:
+            index = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(index)
+        else:
+            self.table.scrollToTop()
+        self._show_current()
+        self._update_chrome()
+
+    def _on_data_changed(self, first: QModelIndex, last: QModelIndex) -> None:
+        if first.row() <= self.table.currentIndex().row() <= last.row():
+            self._show_current()
+
+    def _on_current_changed(self, *_args) -> None:
+        self._show_current()
+
+    def _show_current(self) -> None:
+        index = self.table.currentIndex()
+        self.detail.show_summary(self.model.summary(index.row()) if index.isValid() else None)
+
+    def _update_chrome(self) -> None:
+        """Status bar, empty state and header, from what the list now holds."""
+        rows, text = self.model.rowCount(), self.model.query.strip()
+        if self.model.searching:
+            shown = f"{rows:,} {'match' if rows == 1 else 'matches'}" if rows else "No matches"
+            self.count_label.setText(f"{shown} for “{text}”")
+        else:
+            self.count_label.setText(
+                f"{rows:,} {'contact' if rows == 1 else 'contacts'}" if rows else "No contacts")
+        if rows:
+            self._list_pages.setCurrentWidget(self.table)
+        else:
+            self.empty_state.setText(
+                NO_MATCHES.format(text=html.escape(text)) if self.model.searching
+                else EMPTY_DATABASE)
+            self._list_pages.setCurrentWidget(self.empty_state)
+        self.detail.setVisible(rows > 0)
+        # Search results come in order of relevance; a sort arrow would claim otherwise.
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorShown(not self.model.searching)
+        header.setSectionsClickable(not self.model.searching)
