@@ -290,12 +290,13 @@ def search(conn: Connection, user_text: str, limit: int) -> list[Hit]:
                  q=f"{{detail body}} : ({q.words})"), "details")
     if q.words and len(hits) < limit:
         rows = run(
-            f"SELECT coalesce(2 * hc.contact_id, 2 * h.account_id + 1) FROM "
+            f"SELECT coalesce(2 * c.id, 2 * a.id + 1) FROM "
             f"(SELECT rowid AS hid FROM {HISTORY} WHERE {HISTORY} MATCH :q LIMIT :m) found "
             "JOIN history h ON h.id = found.hid "
             "LEFT JOIN history_contacts hc ON hc.history_id = found.hid "
-            "LEFT JOIN contacts c ON c.id = hc.contact_id "
-            "WHERE (c.id IS NULL AND h.account_id IS NOT NULL) OR c.deleted_at IS NULL",
+            "LEFT JOIN contacts c ON c.id = hc.contact_id AND c.deleted_at IS NULL "
+            "LEFT JOIN accounts a ON a.id = h.account_id AND a.deleted_at IS NULL "
+            "WHERE c.id IS NOT NULL OR (hc.contact_id IS NULL AND a.id IS NOT NULL)",
             q=q.words, m=4 * limit)
         take(rows, "history")
     return hits

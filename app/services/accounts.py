@@ -30,9 +30,9 @@ class AccountService:
             raise ValidationError("Only a saved account can be updated")
         account.validate()
         with self._db.write(f"saving {account.name}") as s:
-            repo.save(s, account)
-        # Contacts show their company's name, so they change with it.
-        return ChangeSet.of(updated={Entity.ACCOUNT: [account.id]})
+            renamed = repo.save(s, account)
+        # Contacts show their company's name, so a rename changes how they look too.
+        return ChangeSet.of(updated={Entity.ACCOUNT: [account.id], Entity.CONTACT: renamed})
 
     def delete(self, ids: Sequence[int]) -> ChangeSet:
         with self._db.write("moving accounts to the trash") as s:

@@ -69,7 +69,8 @@ def add(session: Session, a: Account) -> int:
     return aid
 
 
-def save(session: Session, a: Account) -> None:
+def save(session: Session, a: Account) -> list[int]:
+    """Write an edited account; returns the contacts whose shown company name changed."""
     conn = session.connection()
     _check_parent(conn, a.id, a.parent_id)
     old_name = conn.execute(select(A.c.name).where(A.c.id == a.id,
@@ -79,10 +80,12 @@ def save(session: Session, a: Account) -> None:
     conn.execute(update(A).where(A.c.id == a.id).values(_values(a) | {"updated_at": utcnow()}))
     _write_extras(conn, a.id, a)
     _reindex(conn, a.id, a)
-    if old_name != a.name.strip():  # contacts are found by their company's name too
-        for cid in contact_repo.ids_at_account(session, a.id):
-            c = contact_repo.get(session, cid)
-            contact_repo.reindex(conn, cid, c, a.name.strip())
+    if old_name == a.name.strip():
+        return []
+    people = contact_repo.ids_at_account(session, a.id)
+    for cid in people:  # contacts are found by their company's name too
+        contact_repo.reindex(conn, cid, contact_repo.get(session, cid), a.name.strip())
+    return people
 
 
 def get(session: Session, account_id: int, *, include_deleted: bool = False) -> Account:

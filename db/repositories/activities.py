@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.activity import Activity, ActivityKind, ActivityStatus, Priority
@@ -165,6 +165,3 @@ def overdue_singles(conn: Connection, before_utc: datetime) -> list[Activity]:
         T.c.first_start_utc < before_utc).order_by(T.c.first_start_utc)).all()
     return [_from_row(r, []) for r in rows]
 
-
-def purge_detached(conn: Connection, series_id: int, key: datetime) -> None:
-    conn.execute(delete(T).where(and_(T.c.series_id == series_id, T.c.recurrence_key == key)))

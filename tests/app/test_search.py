@@ -139,3 +139,8 @@ def test_renaming_an_account_renames_it_for_its_people(db, people):
     accounts.update(acme)
     assert {"Ada Lovelace", "Waylon Smithers"} <= set(names(db, "zenith"))
     assert "Ada Lovelace" not in names(db, "acme")
+
+
+def test_history_of_a_trashed_contact_does_not_bring_it_back(db, people):
+    ContactService(db).delete([people["anders"]])
+    assert names(db, "zeppelin") == []
