@@ -17,6 +17,7 @@ from app.domain.contact import Address, Contact, Email, Phone
 from app.services.contacts import ContactService
 from db import search_index
 from db.migrate import open_database
+from db.models import new_uid
 
 N = 100_000
 RUNS = 3
@@ -63,7 +64,7 @@ def plain_sqlite3(path: Path, contacts: list[Contact]) -> float:
     stamp = "2026-01-01 00:00:00.000000"
     for cid, c in enumerate(contacts, 1):
         name = c.display_name
-        rows.append((cid, f"uid-{cid}", c.given, c.family, name, name.casefold(), c.title,
+        rows.append((cid, new_uid(), c.given, c.family, name, name.casefold(), c.title,
                      stamp, stamp))
         phones += [(cid, p.label, 0, i, p.value) for i, p in enumerate(c.phones)]
         emails += [(cid, e.label, 0, i, e.value) for i, e in enumerate(c.emails)]

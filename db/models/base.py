@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -65,10 +66,13 @@ class Money(TypeDecorator):
 
 
 def new_uid() -> str:
-    """A random (version 4) UUID as text; built from bytes because the bulk path makes a
-    hundred thousand of these and uuid.UUID objects cost twice as much."""
-    b = bytearray(os.urandom(16))
-    b[6] = b[6] & 0x0F | 0x40
+    """A time-ordered UUID (version 7, RFC 9562) as text. Time order keeps inserts into the
+    unique uid index near its end: random (v4) UIDs cost a bulk import of 100,000 contacts a
+    tenth of its time in scattered B-tree page writes. Built from bytes, not uuid.UUID
+    objects, which cost twice as much."""
+    millis = time.time_ns() // 1_000_000
+    b = bytearray(millis.to_bytes(6, "big") + os.urandom(10))
+    b[6] = b[6] & 0x0F | 0x70
     b[8] = b[8] & 0x3F | 0x80
     h = b.hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
