@@ -8,6 +8,7 @@ transactional (pysqlite's legacy mode would not BEGIN before them).
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,10 +28,25 @@ BUSY_TIMEOUT_MS = 5000
 CACHE_KIB = 65536
 
 
+def _create_private_folders(folder: Path) -> None:
+    # Not mkdir(parents=True): it gives the missing ancestors the umask's mode (0755 under
+    # umask 022) and only the last folder `mode`. Every folder made here holds only our data.
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        try:
+            made.mkdir(mode=0o700)
+        except FileExistsError:  # created meanwhile by someone else: theirs, left as is
+            continue
+        os.chmod(made, 0o700)  # mkdir's mode is filtered through the umask
+
+
 def create_private_file(path: Path) -> None:
-    """Create `path` as 0600 (and its folder 0700) whatever the umask: contact data is
-    personal. SQLite gives the -wal and -shm files the database file's mode."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create `path` as 0600 (and any folder it needs 0700) whatever the umask: contact data
+    is personal. SQLite gives the -wal and -shm files the database file's mode."""
+    _create_private_folders(path.parent)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
     os.chmod(path, 0o600)  # O_CREAT's mode is filtered through the umask
@@ -45,12 +61,12 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and bool(mode & stat.S_IWUSR)
 
 
-def _install_sqlite_hooks(engine: Engine, read_only: bool) -> None:
+def _install_sqlite_hooks(engine: Engine, read_only: bool, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cur.execute("PRAGMA foreign_keys=ON")
         if not read_only:
             cur.execute("PRAGMA journal_mode=WAL")
@@ -88,23 +104,33 @@ class Database:
         try:
             with self._writer.begin() as session:
                 yield session
-        except (sa_exc.DBAPIError, OSError) as exc:
-            raise (translate(exc, self.path, what) or exc) from exc
+        # sqlite3.Error too: the bulk paths write through the driver's cursor, whose errors
+        # SQLAlchemy never sees, so a full disk would otherwise reach the user as a traceback.
+        except (sa_exc.DBAPIError, sqlite3.Error, OSError) as exc:
+            storage = translate(exc, self.path, what)
+            if storage is None:
+                raise
+            raise storage from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         try:
             with self._reader() as session:
                 yield session
-        except (sa_exc.DBAPIError, OSError) as exc:
-            raise (translate(exc, self.path, "reading") or exc) from exc
+        except (sa_exc.DBAPIError, sqlite3.Error, OSError) as exc:
+            storage = translate(exc, self.path, "reading")
+            if storage is None:
+                raise
+            raise storage from exc
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def connect(path: Path, *, read_only: bool | None = None) -> Database:
-    """Open (creating if needed) the SQLite file at `path` without migrating it."""
+def connect(path: Path, *, read_only: bool | None = None,
+            busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
+    """Open (creating if needed) the SQLite file at `path` without migrating it.
+    `busy_timeout_ms` is how long a write waits for another program's lock before it fails."""
     path = Path(path).expanduser().absolute()
     if not path.exists():
         create_private_file(path)
@@ -112,7 +138,7 @@ def connect(path: Path, *, read_only: bool | None = None) -> Database:
         read_only = not _writable(path)
     url = f"sqlite:///file:{path}?mode=ro&uri=true" if read_only else f"sqlite:///{path}"
     engine = create_engine(url, connect_args={"check_same_thread": False})
-    _install_sqlite_hooks(engine, read_only)
+    _install_sqlite_hooks(engine, read_only, busy_timeout_ms)
     writer = sessionmaker(engine.execution_options(sqlite_begin="IMMEDIATE"),
                           expire_on_commit=False)
     reader = sessionmaker(engine, expire_on_commit=False)

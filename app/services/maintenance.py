@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.domain.errors import StorageError
+from app.domain.errors import ReadOnlyDatabaseError, StorageError
 from db import backup as backups
 from db import migrate
 from db.engine import Database, connect
@@ -36,7 +36,8 @@ class MaintenanceService:
         if rev is None:
             raise StorageError(f"{source} is not a Rolodeck backup (it has no Rolodeck schema)")
         if self._db.read_only:
-            raise StorageError(f"{self._db.path} is read-only, so it cannot be restored into")
+            raise ReadOnlyDatabaseError(
+                f"{self._db.path} is read-only, so it cannot be restored into")
         safety = backups.backup(self._db, backups.automatic_backup_path(self._db.path,
                                                                        "before-restore"))
         backups.copy_into(source, self._db)
