@@ -6,9 +6,9 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from app.domain.contact import RawProperty
 from app.domain.errors import ValidationError
 from app.domain.history import Outcome
+from app.domain.record import SyncedRecord
 from app.domain.recurrence import Schedule, normalize_rule, zone
 
 
@@ -30,7 +30,7 @@ class ActivityStatus(enum.StrEnum):
 
 
 @dataclass
-class Activity:
+class Activity(SyncedRecord):
     kind: ActivityKind
     regarding: str
     start: datetime  # naive wall-clock time in `tz` (midnight for all-day items)
@@ -49,14 +49,6 @@ class Activity:
     # A single occurrence moved out of a series keeps a link to it (iCalendar RECURRENCE-ID).
     series_id: int | None = None
     recurrence_key: datetime | None = None
-    extra: list[RawProperty] = field(default_factory=list)
-    id: int | None = None
-    uid: str = ""
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    deleted_at: datetime | None = None
-    remote_href: str | None = None
-    remote_etag: str | None = None
 
     @classmethod
     def all_day_on(cls, kind: ActivityKind, regarding: str, day: date, days: int = 1,

@@ -5,10 +5,12 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from app.domain.dates import PartialDate
 from app.domain.errors import ValidationError
+from app.domain.record import RawProperty, SyncedRecord
+
+__all__ = ["RawProperty"]  # re-exported: importers name it with the contact vocabulary
 
 # A photo is shown in a card, not archived: large images are refused with a clear message.
 MAX_PHOTO_BYTES = 1_000_000
@@ -19,16 +21,6 @@ class ContactStatus(enum.StrEnum):
     PROSPECT = "prospect"
     CUSTOMER = "customer"
     OTHER = "other"
-
-
-@dataclass(frozen=True)
-class RawProperty:
-    """A property from an imported file that Rolodeck does not model, kept verbatim for export."""
-
-    name: str
-    value: str
-    params: tuple[tuple[str, str], ...] = ()
-    group: str | None = None
 
 
 @dataclass
@@ -83,7 +75,7 @@ class ImHandle:
 
 
 @dataclass
-class Contact:
+class Contact(SyncedRecord):
     prefix: str = ""
     given: str = ""
     middle: str = ""
@@ -106,17 +98,9 @@ class Contact:
     addresses: list[Address] = field(default_factory=list)
     websites: list[Website] = field(default_factory=list)
     ims: list[ImHandle] = field(default_factory=list)
-    extra: list[RawProperty] = field(default_factory=list)
     # Custom field values by field name, canonical text (see app.domain.groups.CustomFieldDef).
     custom: dict[str, str] = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
-    id: int | None = None
-    uid: str = ""
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    deleted_at: datetime | None = None
-    remote_href: str | None = None
-    remote_etag: str | None = None
     # Filled on reads for display; ignored on writes.
     account_name: str | None = None
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.domain.errors import ValidationError
+from app.domain.record import Record
 
 
 class HistoryKind(enum.StrEnum):
@@ -27,7 +28,7 @@ class Outcome(enum.StrEnum):
 
 
 @dataclass
-class HistoryItem:
+class HistoryItem(Record):
     kind: HistoryKind
     occurred_at: datetime  # timezone-aware
     regarding: str = ""
@@ -37,11 +38,6 @@ class HistoryItem:
     contact_ids: list[int] = field(default_factory=list)
     account_id: int | None = None
     activity_id: int | None = None
-    id: int | None = None
-    uid: str = ""
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    deleted_at: datetime | None = None
 
     def validate(self) -> None:
         if self.occurred_at.tzinfo is None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from app.domain.errors import ValidationError
+from app.domain.record import Record
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -217,7 +218,7 @@ def totals_of(lines: list[QuoteLine]) -> Totals:
 
 
 @dataclass
-class Quote:
+class Quote(Record):
     account_id: int | None
     contact_id: int | None
     issue_date: date
@@ -228,11 +229,6 @@ class Quote:
     notes: str = ""
     lines: list[QuoteLine] = field(default_factory=list)
     number: str = ""  # assigned on create
-    id: int | None = None
-    uid: str = ""
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    deleted_at: datetime | None = None
 
     @property
     def totals(self) -> Totals:

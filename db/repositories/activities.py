@@ -41,14 +41,8 @@ def _values(a: Activity) -> dict:
 
 
 def _check_links(conn: Connection, a: Activity) -> None:
-    if a.attendee_ids:
-        found = set(conn.execute(select(C.c.id).where(C.c.id.in_(a.attendee_ids))).scalars())
-        missing = [i for i in a.attendee_ids if i not in found]
-        if missing:
-            raise NotFoundError(f"No contact with id {missing[0]}")
-    if a.account_id is not None and conn.execute(
-            select(A.c.id).where(A.c.id == a.account_id)).first() is None:
-        raise NotFoundError(f"No account with id {a.account_id}")
+    common.require(conn, C, a.attendee_ids, "contact")
+    common.require(conn, A, [a.account_id], "account")
 
 
 def _write_attendees(conn: Connection, aid: int, ids: Sequence[int]) -> None:

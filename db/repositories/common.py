@@ -87,6 +87,17 @@ def custom_of(conn: Connection, owner: FieldOwner, owner_id: int) -> dict[str, s
     return dict(rows.all())
 
 
+def require(conn: Connection, table: Table, ids: Iterable[int | None], what: str) -> None:
+    """NotFoundError naming the first id in `ids` with no row in `table` (None is skipped)."""
+    wanted = [i for i in dict.fromkeys(ids) if i is not None]
+    if not wanted:
+        return
+    found = set(conn.execute(select(table.c.id).where(table.c.id.in_(wanted))).scalars())
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise NotFoundError(f"No {what} with id {missing[0]}")
+
+
 def set_deleted(conn: Connection, table: Table, ids: Sequence[int], when: datetime | None,
                 what: str) -> list[int]:
     """Soft-delete (when given) or restore (None) rows; returns the ids that changed."""

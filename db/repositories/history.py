@@ -26,14 +26,8 @@ def _values(h: HistoryItem) -> dict:
 
 
 def _check_links(conn: Connection, h: HistoryItem) -> None:
-    if h.contact_ids:
-        found = set(conn.execute(select(C.c.id).where(C.c.id.in_(h.contact_ids))).scalars())
-        missing = [i for i in h.contact_ids if i not in found]
-        if missing:
-            raise NotFoundError(f"No contact with id {missing[0]}")
-    if h.account_id is not None and conn.execute(
-            select(A.c.id).where(A.c.id == h.account_id)).first() is None:
-        raise NotFoundError(f"No account with id {h.account_id}")
+    common.require(conn, C, h.contact_ids, "contact")
+    common.require(conn, A, [h.account_id], "account")
 
 
 def _write_links(conn: Connection, hid: int, contact_ids: Sequence[int]) -> None:
