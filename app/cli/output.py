@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
@@ -41,23 +42,32 @@ def _cell(value: Any) -> str:
     return " ".join(text.split())  # newlines and tabs would break the columns
 
 
+def _width(text: str) -> int:
+    """Terminal columns: CJK and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut to `width` columns (with an ellipsis) and pad to exactly that many."""
+    if _width(text) > width:
+        while _width(text) > width - 1:
+            text = text[:-1]
+        text += "…"
+    return text + " " * (width - _width(text))
+
+
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]],
                 out: TextIO | None = None, max_width: int = 40) -> None:
     out = out or sys.stdout
     cells = [[_cell(v) for v in row] for row in rows]
-    widths = [len(h) for h in headers]
+    widths = [_width(h) for h in headers]
     for row in cells:
         for i, v in enumerate(row):
-            widths[i] = min(max(widths[i], len(v)), max_width)
-
-    def fit(v: str, w: int) -> str:
-        return v if len(v) <= w else v[: w - 1] + "…"
-
-    out.write("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip() + "\n")
+            widths[i] = min(max(widths[i], _width(v)), max_width)
+    out.write("  ".join(_fit(h, w) for h, w in zip(headers, widths, strict=True)).rstrip() + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")
     for row in cells:
-        out.write("  ".join(fit(v, w).ljust(w) for v, w in zip(row, widths, strict=True))
-                  .rstrip() + "\n")
+        out.write("  ".join(_fit(v, w) for v, w in zip(row, widths, strict=True)).rstrip() + "\n")
 
 
 def print_fields(pairs: Sequence[tuple[str, Any]], out: TextIO | None = None) -> None:
