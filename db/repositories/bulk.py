@@ -8,7 +8,7 @@ index is filled from the same in-memory rows, so nothing is read back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
@@ -59,10 +59,17 @@ class Inserter:
         self.sql = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, self.columns))}) "
                     f"VALUES ({', '.join([mark] * len(self.columns))})")
 
+    def processor(self, column: str) -> Callable[[Any], Any]:
+        """A function turning Python values into what `column`'s type stores (timestamps,
+        JSON, booleans); None stays None."""
+        dialect = self.conn.dialect
+        proc = self.table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
+        if proc is None:
+            return lambda value: value
+        return lambda value: None if value is None else proc(value)
+
     def bind(self, column: str, value: Any) -> Any:
-        """A Python value as the column's type stores it (timestamps, JSON, booleans)."""
-        proc = self.table.c[column].type._cached_bind_processor(self.conn.dialect)
-        return proc(value) if proc and value is not None else value
+        return self.processor(column)(value)
 
     def run(self, rows: Sequence[tuple]) -> None:
         if not rows:
@@ -74,14 +81,15 @@ class Inserter:
             cursor.close()
 
 
-def _next_id(conn: Connection, table: Table) -> int:
+def next_id(conn: Connection, table: Table) -> int:
+    """The first id above every stored one: bulk inserts number their rows from here."""
     return (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
 
 
 def add_contacts(session: Session, contacts: Sequence[Contact]) -> list[int]:
     """Insert contacts with their details and index them, all in the caller's transaction."""
     conn = session.connection()
-    first = _next_id(conn, C)
+    first = next_id(conn, C)
     ins = {t: Inserter(conn, t, cols) for t, cols in (
         (C, CONTACT_COLUMNS), (contact_repo.PHONES, PHONE_COLUMNS),
         (contact_repo.EMAILS, EMAIL_COLUMNS), (contact_repo.ADDRS, ADDRESS_COLUMNS),
@@ -147,12 +155,13 @@ def add_contacts(session: Session, contacts: Sequence[Contact]) -> list[int]:
 def add_history(session: Session, items: Sequence[HistoryItem]) -> list[int]:
     """Insert history items with their contact links, indexed, in the caller's transaction."""
     conn = session.connection()
-    first = _next_id(conn, H)
+    first = next_id(conn, H)
     ins = Inserter(conn, H, HISTORY_COLUMNS)
     now = ins.bind("created_at", utcnow())
+    when = ins.processor("occurred_at")  # looked up once: a million rows come through here
     rows, links, docs = [], [], []
     for hid, h in enumerate(items, first):
-        rows.append((hid, h.uid or new_uid(), h.kind.value, ins.bind("occurred_at", h.occurred_at),
+        rows.append((hid, h.uid or new_uid(), h.kind.value, when(h.occurred_at),
                      h.duration_minutes, h.outcome.value, h.regarding, h.details, h.account_id,
                      h.activity_id, now, now))
         links.extend((hid, cid) for cid in dict.fromkeys(h.contact_ids))
