@@ -124,6 +124,15 @@ class Database:
             raise storage from exc
 
     def close(self) -> None:
+        """Close every connection; first let SQLite refresh the query planner's statistics
+        where they are stale (PRAGMA optimize, as SQLite advises before closing), so a big
+        import does not leave the planner guessing on the next start."""
+        if not self.read_only:
+            try:
+                with self.engine.connect() as conn:
+                    conn.connection.driver_connection.execute("PRAGMA optimize")
+            except sqlite3.Error:
+                pass  # statistics are an optimisation; closing must not fail over them
         self.engine.dispose()
 
 

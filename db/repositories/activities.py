@@ -141,14 +141,16 @@ def cleared_keys(conn: Connection, activity_ids: Sequence[int]) -> set[tuple[int
 
 
 def attendee_names(conn: Connection, activity_ids: Sequence[int]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
+    # Sorted here, not in SQL: without statistics SQLite would walk the whole name index to
+    # avoid a sort, probing the id list once per contact (minutes at 100k contacts).
+    found: dict[int, list[tuple[str, str]]] = {}
     if activity_ids:
-        for aid, name in conn.execute(
-                select(ATT.c.activity_id, C.c.display_name).join(C, C.c.id == ATT.c.contact_id)
-                .where(ATT.c.activity_id.in_(list(activity_ids)), C.c.deleted_at.is_(None))
-                .order_by(C.c.sort_name)):
-            out.setdefault(aid, []).append(name)
-    return out
+        for aid, key, name in conn.execute(
+                select(ATT.c.activity_id, C.c.sort_name, C.c.display_name)
+                .join(C, C.c.id == ATT.c.contact_id)
+                .where(ATT.c.activity_id.in_(list(activity_ids)), C.c.deleted_at.is_(None))):
+            found.setdefault(aid, []).append((key, name))
+    return {aid: [name for _, name in sorted(pairs)] for aid, pairs in found.items()}
 
 
 def overdue_singles(conn: Connection, before_utc: datetime) -> list[Activity]:

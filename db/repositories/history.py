@@ -90,12 +90,14 @@ def _entries(conn: Connection, where, limit: int, offset: int) -> list[HistoryEn
         select(H, A.c.name.label("account_name")).outerjoin(A, A.c.id == H.c.account_id)
         .where(where, H.c.deleted_at.is_(None))
         .order_by(H.c.occurred_at.desc(), H.c.id.desc()).limit(limit).offset(offset)).all()
-    names: dict[int, list[str]] = {}
-    if rows:
-        for hid, name in conn.execute(
-                select(HC.c.history_id, C.c.display_name).join(C, C.c.id == HC.c.contact_id)
-                .where(HC.c.history_id.in_([r.id for r in rows])).order_by(C.c.sort_name)):
-            names.setdefault(hid, []).append(name)
+    found: dict[int, list[tuple[str, str]]] = {}
+    if rows:  # sorted in Python for the reason given in activities.attendee_names
+        for hid, key, name in conn.execute(
+                select(HC.c.history_id, C.c.sort_name, C.c.display_name)
+                .join(C, C.c.id == HC.c.contact_id)
+                .where(HC.c.history_id.in_([r.id for r in rows]))):
+            found.setdefault(hid, []).append((key, name))
+    names = {hid: [name for _, name in sorted(pairs)] for hid, pairs in found.items()}
     return [HistoryEntry(r.id, HistoryKind(r.kind), r.occurred_at, Outcome(r.outcome),
                          r.regarding, r.details, r.duration_minutes,
                          tuple(names.get(r.id, ())), r.account_name) for r in rows]
