@@ -103,6 +103,8 @@ class ContactDetailPanel(QFrame):
         form.setVerticalSpacing(10)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # Long company e-mail addresses go under their caption rather than off the edge.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for caption, value in (("E-mail", self.email), ("Phone", self.phone),
                                ("Status", self.status)):
             label = QLabel(caption)
@@ -207,7 +209,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self._list_pages)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 1)
-        self.splitter.setSizes([800, 300])
+        self.splitter.setSizes([780, 340])
 
         top = QHBoxLayout()
         top.setContentsMargins(12, 10, 12, 10)
