@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import Connection, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.activity import Activity, ActivityKind, ActivityStatus, Priority
@@ -45,20 +45,13 @@ def _check_links(conn: Connection, a: Activity) -> None:
     common.require(conn, A, [a.account_id], "account")
 
 
-def _write_attendees(conn: Connection, aid: int, ids: Sequence[int]) -> None:
-    conn.execute(delete(ATT).where(ATT.c.activity_id == aid))
-    unique = list(dict.fromkeys(ids))
-    if unique:
-        conn.execute(insert(ATT), [{"activity_id": aid, "contact_id": c} for c in unique])
-
-
 def add(session: Session, a: Activity) -> int:
     conn = session.connection()
     _check_links(conn, a)
     now = utcnow()
     aid = conn.execute(insert(T).values(_values(a) | {
         "uid": a.uid or new_uid(), "created_at": now, "updated_at": now})).inserted_primary_key[0]
-    _write_attendees(conn, aid, a.attendee_ids)
+    common.replace_links(conn, ATT, "activity_id", aid, "contact_id", a.attendee_ids)
     return aid
 
 
@@ -69,7 +62,7 @@ def save(session: Session, a: Activity) -> None:
                           .values(_values(a) | {"updated_at": utcnow()}))
     if result.rowcount != 1:
         raise NotFoundError(f"Activity {a.id} does not exist or is in the trash")
-    _write_attendees(conn, a.id, a.attendee_ids)
+    common.replace_links(conn, ATT, "activity_id", a.id, "contact_id", a.attendee_ids)
 
 
 def _from_row(row, attendees: list[int]) -> Activity:

@@ -98,6 +98,15 @@ def require(conn: Connection, table: Table, ids: Iterable[int | None], what: str
         raise NotFoundError(f"No {what} with id {missing[0]}")
 
 
+def replace_links(conn: Connection, link: Table, owner_col: str, owner_id: int,
+                  other_col: str, other_ids: Iterable[int]) -> None:
+    """Make the owner's rows in a link table exactly `other_ids` (duplicates dropped)."""
+    conn.execute(delete(link).where(link.c[owner_col] == owner_id))
+    unique = list(dict.fromkeys(other_ids))
+    if unique:
+        conn.execute(insert(link), [{owner_col: owner_id, other_col: i} for i in unique])
+
+
 def set_deleted(conn: Connection, table: Table, ids: Sequence[int], when: datetime | None,
                 what: str) -> list[int]:
     """Soft-delete (when given) or restore (None) rows; returns the ids that changed."""

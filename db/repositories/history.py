@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import Connection, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.errors import NotFoundError
@@ -30,20 +30,13 @@ def _check_links(conn: Connection, h: HistoryItem) -> None:
     common.require(conn, A, [h.account_id], "account")
 
 
-def _write_links(conn: Connection, hid: int, contact_ids: Sequence[int]) -> None:
-    conn.execute(delete(HC).where(HC.c.history_id == hid))
-    unique = list(dict.fromkeys(contact_ids))
-    if unique:
-        conn.execute(insert(HC), [{"history_id": hid, "contact_id": c} for c in unique])
-
-
 def add(session: Session, h: HistoryItem) -> int:
     conn = session.connection()
     _check_links(conn, h)
     now = utcnow()
     hid = conn.execute(insert(H).values(_values(h) | {
         "uid": h.uid or new_uid(), "created_at": now, "updated_at": now})).inserted_primary_key[0]
-    _write_links(conn, hid, h.contact_ids)
+    common.replace_links(conn, HC, "history_id", hid, "contact_id", h.contact_ids)
     search_index.put_history(conn, [(hid, h.regarding, h.details)])
     return hid
 
@@ -55,7 +48,7 @@ def save(session: Session, h: HistoryItem) -> None:
                           .values(_values(h) | {"updated_at": utcnow()}))
     if result.rowcount != 1:
         raise NotFoundError(f"History item {h.id} does not exist or is in the trash")
-    _write_links(conn, h.id, h.contact_ids)
+    common.replace_links(conn, HC, "history_id", h.id, "contact_id", h.contact_ids)
     search_index.put_history(conn, [(h.id, h.regarding, h.details)])
 
 
