@@ -30,6 +30,7 @@ from app.domain.contact import ContactStatus
 from app.domain.summaries import ContactSummary
 from app.services.directory import Directory
 from ui.contacts.table_model import SORTABLE, Column, ContactTableModel, status_label
+from ui.tasks import ReadPool
 
 SEARCH_DELAY_MS = 150
 SEARCH_PLACEHOLDER = "Search names, companies, e-mail, phone, notes…"
@@ -176,8 +177,10 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(1100, 700)
-        self.model = ContactTableModel(directory, self)
+        self.reads = ReadPool(self)
+        self.model = ContactTableModel(directory, self, run_query=self.reads.run)
         self._keep_id: int | None = None
+        self._jump_to_first = False
         self._fitting_columns = False
         self._columns_dragged = False
 
@@ -317,6 +320,10 @@ class MainWindow(QMainWindow):
 
     # --- gestures -----------------------------------------------------------------------------
 
+    def closeEvent(self, event) -> None:  # noqa: N802  Qt's name
+        self.reads.wait()  # a search still running must not outlive the database connection
+        super().closeEvent(event)
+
     def focus_search(self) -> None:
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_field.selectAll()
@@ -326,10 +333,9 @@ class MainWindow(QMainWindow):
         self.model.set_query(self.search_field.text())
 
     def _on_return(self) -> None:
+        # The results arrive from a read task: the jump happens when they are installed.
+        self._jump_to_first = True
         self._run_search()
-        if self.model.rowCount():
-            self.table.setFocus()
-            self.table.selectRow(0)
 
     def _on_sort_clicked(self, column: int, order: Qt.SortOrder) -> None:
         if Column(column) not in SORTABLE:
@@ -357,6 +363,10 @@ class MainWindow(QMainWindow):
         self._keep_id = self.model.id_at(self.table.currentIndex().row())
 
     def _on_reset(self) -> None:
+        if self._jump_to_first and self.model.rowCount():
+            self._keep_id = self.model.id_at(0)
+            self.table.setFocus()
+        self._jump_to_first = False
         row = self.model.row_of(self._keep_id) if self._keep_id is not None else None
         self._keep_id = None
         if row is not None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMessageBox
 
 from app.domain.account import Account
 from app.domain.changes import Entity
@@ -16,7 +18,7 @@ from app.services.accounts import AccountService
 from app.services.contacts import ContactService
 from app.services.directory import Directory
 from ui import errors
-from ui.app import run_gui, stylesheet
+from ui.app import stylesheet
 from ui.contacts.table_model import Column
 from ui.errors import error_box, install_excepthook
 from ui.main_window import MainWindow
@@ -29,9 +31,15 @@ def open_window(db, qtbot):
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
+        settle(qtbot, window)
         return window
 
     return make
+
+
+def settle(qtbot, window: MainWindow) -> None:
+    """Wait for the list's read task: ids are fetched off the GUI thread."""
+    qtbot.waitUntil(lambda: window.model.loaded and not window.reads.busy)
 
 
 @pytest.fixture
@@ -100,6 +108,7 @@ def test_the_selection_survives_a_new_contact_arriving(db, three, open_window, q
     window = open_window()
     click_row(qtbot, window, 2)
     window.apply_changes(ContactService(db).create(Contact(given="Aaron", family="Aardvark")))
+    settle(qtbot, window)
 
     assert window.count_label.text() == "4 contacts"
     assert window.table.currentIndex().row() == 3
@@ -110,6 +119,7 @@ def test_return_in_the_search_box_goes_to_the_first_match(three, open_window, qt
     window = open_window()
     qtbot.keyClicks(window.search_field, "turing")
     qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
+    settle(qtbot, window)
     assert visible_names(window) == ["Alan Turing"]
     assert "alan@bletchley.example" in window.detail.email.text()
 
@@ -122,6 +132,7 @@ def test_clicking_a_header_sorts_by_that_column_when_it_can(three, open_window, 
         x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
                          pos=QPoint(x, header.height() // 2))
+        settle(qtbot, window)
 
     click_header(Column.COMPANY)
     assert visible_names(window)[0] == "Grace Hopper"  # the only one with a company
@@ -196,22 +207,39 @@ def test_uncaught_exceptions_reach_the_user(qapp, monkeypatch):
     assert shown == [boom]
 
 
-def test_run_gui_shows_the_window_until_it_is_closed(three, db, qapp):
-    seen = []
+RUN_GUI = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from app.services.registry import Services
+from ui.app import run_gui
+from ui.main_window import MainWindow
 
-    def look_and_quit():
-        seen.extend(w for w in qapp.topLevelWidgets()
-                    if isinstance(w, MainWindow) and w.isVisible())
-        seen[0].close()
-        qapp.quit()  # in case some other test left a window open
+services = Services.open(sys.argv[1])
+hook = sys.excepthook
 
-    hook = sys.excepthook
-    QTimer.singleShot(0, look_and_quit)
-    try:
-        assert run_gui(Directory(db), "Rolodeck — test.db") == 0
-    finally:
-        qapp.setStyleSheet("")
-    assert [w.windowTitle() for w in seen] == ["Rolodeck — test.db"]
-    assert seen[0].count_label.text() == "3 contacts"
-    assert QApplication.applicationName() == "Rolodeck"
-    assert sys.excepthook is hook
+def look_and_close():
+    app = QApplication.instance()
+    windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    if not windows or windows[0].reads.busy or not windows[0].model.loaded:
+        QTimer.singleShot(10, look_and_close)  # the list is still being read
+        return
+    print(windows[0].windowTitle(), "|", windows[0].count_label.text(), "|",
+          app.applicationName())
+    windows[0].close()  # the last window: the application quits by itself
+
+QTimer.singleShot(0, look_and_close)
+code = run_gui(services.directory, "Rolodeck — test.db")
+print("exit", code, "hook restored", sys.excepthook is hook)
+"""
+
+
+def test_run_gui_shows_the_window_until_it_is_closed(three, db_path):
+    # Its own process: run_gui owns the QApplication's event loop from start to quit, which
+    # would leave the test session's shared application unable to run timers afterwards.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", RUN_GUI, str(db_path)], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Rolodeck — test.db | 3 contacts | Rolodeck" in result.stdout
+    assert "exit 0 hook restored True" in result.stdout
