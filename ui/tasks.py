@@ -1,18 +1,18 @@
 """Read queries off the GUI thread. A search over 100k contacts is quick, but not always a
 frame's worth of quick; the list must never stutter while the user types.
 
-Workers put their results on a thread-safe queue that a timer on the GUI thread drains (as
-Anki's task manager does), so the callbacks given to `run` always execute on the GUI thread,
-with no reliance on cross-thread signal delivery.
+Work runs on plain Python threads (a ThreadPoolExecutor, as Anki's task manager does: Python
+subclasses of QRunnable crashed the interpreter under load in PySide 6). A timer on the GUI
+thread collects finished work, so the callbacks given to `run` always run on the GUI thread.
 """
 
 from __future__ import annotations
 
-import queue
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 from ui.errors import show_error
@@ -21,37 +21,20 @@ READ_THREADS = 2
 POLL_MS = 5  # how soon a finished read reaches the screen
 
 
-class ReadTask(QRunnable):
-    def __init__(self, key: int, fetch: Callable[[], Any], results: queue.SimpleQueue):
-        super().__init__()
-        self._key, self._fetch, self._results = key, fetch, results
-
-    def run(self) -> None:
-        try:
-            self._results.put((self._key, True, self._fetch()))
-        except Exception as exc:  # noqa: BLE001  handed to the GUI thread, which shows it
-            self._results.put((self._key, False, exc))
-
-
 class ReadPool(QObject):
     """Runs read-only service calls in worker threads; WAL lets them read while a write runs.
     Each worker thread gets its own database connection from the engine's pool."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(READ_THREADS)
-        self._results: queue.SimpleQueue = queue.SimpleQueue()
-        self._waiting: dict[int, Callable[[Any], None]] = {}
-        self._next = 0
+        self._executor = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="rolodeck-read")
+        self._waiting: list[tuple[Future, Callable[[Any], None]]] = []
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
-        self._timer.timeout.connect(self._drain)
+        self._timer.timeout.connect(self._collect)
 
     def run(self, fetch: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        self._next += 1
-        self._waiting[self._next] = done
-        self._pool.start(ReadTask(self._next, fetch, self._results))
+        self._waiting.append((self._executor.submit(fetch), done))
         self._timer.start()
 
     @property
@@ -60,19 +43,18 @@ class ReadPool(QObject):
 
     def wait(self) -> None:
         """Block until running reads end (before the database closes)."""
-        self._pool.waitForDone()
+        self._executor.shutdown(wait=True)
+        self._executor = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="rolodeck-read")
 
-    def _drain(self) -> None:
-        while True:
-            try:
-                key, ok, value = self._results.get_nowait()
-            except queue.Empty:
-                break
-            done = self._waiting.pop(key, None)
-            if not ok:
+    def _collect(self) -> None:
+        finished = [(f, done) for f, done in self._waiting if f.done()]
+        self._waiting = [(f, done) for f, done in self._waiting if not f.done()]
+        for future, done in finished:  # in the order they were asked for
+            error = future.exception()
+            if error is not None:
                 parent = self.parent()
-                show_error(parent if isinstance(parent, QWidget) else None, value)
-            elif done is not None:
-                done(value)
+                show_error(parent if isinstance(parent, QWidget) else None, error)
+            else:
+                done(future.result())
         if not self._waiting:
             self._timer.stop()
