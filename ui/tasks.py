@@ -1,9 +1,9 @@
 """Read queries off the GUI thread. A search over 100k contacts is quick, but not always a
 frame's worth of quick; the list must never stutter while the user types.
 
-Work runs on plain Python threads (a ThreadPoolExecutor, as Anki's task manager does: Python
-subclasses of QRunnable crashed the interpreter under load in PySide 6). A timer on the GUI
-thread collects finished work, so the callbacks given to `run` always run on the GUI thread.
+Work runs on plain Python threads (a ThreadPoolExecutor, as Anki's task manager does), which
+need no QObject per task. A timer on the GUI thread collects finished work, so the callbacks
+given to `run` always run on the GUI thread.
 """
 
 from __future__ import annotations
