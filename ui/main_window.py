@@ -396,6 +396,8 @@ class MainWindow(QMainWindow):
         rows, text = self.model.rowCount(), self.model.query.strip()
         if self.model.searching:
             shown = f"{rows:,} {'match' if rows == 1 else 'matches'}" if rows else "No matches"
+            if rows >= Directory.SEARCH_LIMIT:
+                shown = f"The best {rows:,} matches"  # there are more; typing more narrows
             self.count_label.setText(f"{shown} for “{text}”")
         else:
             self.count_label.setText(

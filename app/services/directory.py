@@ -15,6 +15,10 @@ __all__ = ["ContactSort", "Directory"]
 
 
 class Directory:
+    # A typed search lists at most this many contacts, best first: past it nobody scrolls,
+    # they type another letter.
+    SEARCH_LIMIT = 1000
+
     def __init__(self, db: Database):
         self._db = db
 
@@ -48,8 +52,11 @@ class Directory:
         with self._db.read() as s:
             conn = s.connection()
             if text.strip():
-                hits = search_index.search(conn, text, limit or 1000)
-                return [h.id for h in hits if h.kind == "contact"]
+                wanted = limit or self.SEARCH_LIMIT
+                # Matching accounts take places in the ranking; ask for enough to fill the
+                # list with people.
+                hits = search_index.search(conn, text, 2 * wanted)
+                return [h.id for h in hits if h.kind == "contact"][:wanted]
             return q.contact_ids(conn, sort, trash=trash, account_id=account_id, limit=limit)
 
     def contact_summaries(self, ids: Sequence[int]) -> list[ContactSummary]:

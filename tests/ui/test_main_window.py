@@ -243,3 +243,14 @@ def test_run_gui_shows_the_window_until_it_is_closed(three, db_path):
     assert result.returncode == 0, result.stderr
     assert "Rolodeck — test.db | 3 contacts | Rolodeck" in result.stdout
     assert "exit 0 hook restored True" in result.stdout
+
+
+def test_a_capped_search_says_it_shows_only_the_best(db, open_window, qtbot, monkeypatch):
+    monkeypatch.setattr(Directory, "SEARCH_LIMIT", 5)
+    ContactService(db).bulk_create([Contact(given=f"Gail{i}", family="Gould") for i in range(8)])
+    window = open_window()
+    qtbot.keyClicks(window.search_field, "gould")
+    qtbot.waitUntil(lambda: window.model.searching and not window.reads.busy)
+    settle(qtbot, window)
+    assert window.model.rowCount() == 5
+    assert window.count_label.text() == "The best 5 matches for “gould”"
