@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from app.domain.dates import PartialDate
@@ -126,11 +127,23 @@ class Contact(SyncedRecord):
 
 def display_name_of(prefix: str, given: str, middle: str, family: str, suffix: str,
                     nickname: str = "", email: str = "") -> str:
-    """`Dr. Ada B. Lovelace Jr.`; falls back to the nickname, then the e-mail address."""
+    """`Dr. Ada B. Lovelace Jr.`; `渡辺 さくら` (family first) when both names are written in
+    Chinese, Japanese or Korean script; else the nickname, then the e-mail address."""
+    if given and family and _east_asian(given) and _east_asian(family):
+        given, family = family, given
     full = " ".join([p.strip() for p in (prefix, given, middle, family) if p and not p.isspace()])
     if suffix and not suffix.isspace():
         full = f"{full} {suffix.strip()}" if full else suffix.strip()
     return full or (nickname or "").strip() or (email or "").strip()
+
+
+_EAST_ASIAN_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
+
+
+def _east_asian(text: str) -> bool:
+    letters = [ch for ch in text if not ch.isspace()]
+    return bool(letters) and all(
+        unicodedata.name(ch, "").startswith(_EAST_ASIAN_SCRIPTS) for ch in letters)
 
 
 def sort_key_of(display: str) -> str:
