@@ -131,7 +131,7 @@ class Database:
             try:
                 with self.engine.connect() as conn:
                     conn.connection.driver_connection.execute("PRAGMA optimize")
-            except sqlite3.Error:
+            except (sqlite3.Error, sa_exc.DBAPIError):
                 pass  # statistics are an optimisation; closing must not fail over them
         self.engine.dispose()
 

@@ -129,7 +129,13 @@ def open_database(path: Path | str, *, migrate: bool = True,
             upgrade(db)
         else:
             check_version(db)
+    except (sa_exc.DBAPIError, sqlite3.Error, OSError) as exc:
+        db.engine.dispose()  # not close(): the file may not even be a database
+        readable = translate(exc, db.path, "opening it")
+        if readable is None:
+            raise
+        raise readable from exc
     except BaseException:
-        db.close()
+        db.engine.dispose()
         raise
     return db

@@ -117,3 +117,21 @@ def test_a_database_from_a_newer_rolodeck_is_refused(filled, capsys):
         conn.execute("UPDATE alembic_version SET version_num = 'ffff_from_the_future'")
     code, _, err = run(capsys, "--db", str(filled), "stats")
     assert code == 1 and "newer version of Rolodeck" in err
+
+
+def test_a_file_that_is_not_a_rolodeck_database_is_refused_untouched(tmp_path, capsys):
+    import sqlite3
+
+    garbage = tmp_path / "notes.db"
+    garbage.write_bytes(b"Shopping list: eggs, milk, a new address book. " * 40)
+    before = garbage.read_bytes()
+    code, out, err = run(capsys, "--db", str(garbage), "contacts", "list")
+    assert code == 1 and "is damaged or is not a Rolodeck database" in err
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert garbage.read_bytes() == before
+
+    other = tmp_path / "someone-elses.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE recipes (name TEXT)")
+    code, _, err = run(capsys, "--db", str(other), "stats")
+    assert code == 1 and "not a Rolodeck database" in err
