@@ -1,0 +1,1 @@
+"""Static assets loaded with importlib.resources: style, sample-data word lists."""

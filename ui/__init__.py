@@ -1,0 +1,1 @@
+"""The Qt shell: widgets, item models, dialogs and read tasks over app.services."""
