@@ -32,7 +32,7 @@ demo: $(STAMP)
 	$(PY) main.py demo $(ARGS)
 
 bench: $(STAMP)
-	for b in bench/*.py; do $(PY) $$b || exit 1; done
+	for b in $(filter-out bench/common.py,$(wildcard bench/*.py)); do $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
