@@ -44,8 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
 def run_gui(path: Path) -> int:
     from app.services.registry import Services
     from ui.app import run_gui as start_window
+    from ui.app import show_startup_error
 
-    services = Services.open(path)
+    try:
+        services = Services.open(path)
+    except RolodeckError as exc:
+        show_startup_error(exc)
+        raise  # and one line on stderr, for whoever started it from a terminal
     try:
         return start_window(services.directory, f"{APP_NAME} — {path}")
     finally:

@@ -9,10 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.services.directory import Directory
-from ui.errors import install_excepthook
+from ui.errors import error_box, install_excepthook
 from ui.main_window import MainWindow, version
 
-__all__ = ["install_excepthook", "run_gui", "stylesheet"]
+__all__ = ["install_excepthook", "run_gui", "show_startup_error", "stylesheet"]
 
 
 def stylesheet() -> str:
@@ -48,3 +48,12 @@ def run_gui(directory: Directory, title: str = "Rolodeck") -> int:
         return app.exec()
     finally:
         sys.excepthook = previous
+
+
+def show_startup_error(exc: BaseException) -> None:
+    """The database could not be opened (damaged, newer, locked...): someone who started
+    Rolodeck from a desktop icon has no terminal to read stderr, so say it in a dialog."""
+    application()
+    box = error_box(None, exc)
+    box.setWindowTitle("Rolodeck cannot open its database")
+    box.exec()

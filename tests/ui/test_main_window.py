@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -254,3 +255,32 @@ def test_a_capped_search_says_it_shows_only_the_best(db, open_window, qtbot, mon
     settle(qtbot, window)
     assert window.model.rowCount() == 5
     assert window.count_label.text() == "The best 5 matches for “gould”"
+
+
+def test_a_database_that_cannot_be_opened_is_explained_in_a_dialog(tmp_path):
+    # Its own process, like the run_gui test: the dialog runs its own event loop.
+    broken = tmp_path / "rolodeck.db"
+    broken.write_bytes(b"not a database, just text " * 100)
+    script = (
+        "import sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "import main\n"
+        "def answer():\n"
+        "    box = QApplication.activeModalWidget()\n"
+        "    if box is None:\n"
+        "        QTimer.singleShot(10, answer)\n"
+        "        return\n"
+        "    print('DIALOG', box.windowTitle(), '|', box.text())\n"
+        "    box.accept()\n"
+        "QTimer.singleShot(0, answer)\n"
+        "sys.exit(main.main(['--db', sys.argv[1]]))\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", script, str(broken)], env=env,
+                            capture_output=True, text=True, timeout=60,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.returncode == 1
+    assert "DIALOG Rolodeck cannot open its database |" in result.stdout
+    assert "is damaged or is not a Rolodeck database" in result.stdout
+    assert "is damaged or is not a Rolodeck database" in result.stderr
+    assert "Traceback" not in result.stderr
