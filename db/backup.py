@@ -54,11 +54,32 @@ def backup(db: Database, dest: Path) -> Path:
     return backup_file(db.path, dest)
 
 
+# Automatic backups kept per reason (pre-upgrade, before-restore); older ones are deleted.
+KEEP_AUTOMATIC = 5
+
+
 def automatic_backup_path(db_path: Path, reason: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     folder = db_path.parent / "backups"
     folder.mkdir(mode=0o700, exist_ok=True)
     return folder / f"{db_path.stem}.{reason}.{stamp}.db"
+
+
+def automatic_backup(db: Database, reason: str, keep: int = KEEP_AUTOMATIC) -> Path:
+    """A safety copy before a risky step. Full copies add up (a big database, upgraded or
+    restored now and then), so only the newest `keep` of each reason stay, and copies a
+    killed process left half-written are cleared away."""
+    dest = automatic_backup_path(db.path, reason)
+    for stale in dest.parent.glob(f".{db.path.stem}.*.partial"):
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
+    saved = backup(db, dest)
+    # Timestamps in the names sort in time order.
+    older = sorted(dest.parent.glob(f"{db.path.stem}.{reason}.*.db"))[:-keep]
+    for old in older:
+        with contextlib.suppress(FileNotFoundError):
+            old.unlink()
+    return saved
 
 
 def check_file(path: Path) -> None:

@@ -90,7 +90,7 @@ def upgrade(db: Database, extra_versions: Extra = ()) -> Path | None:
             f"{db.path} needs an upgrade to this version's format, but it is read-only")
     saved = None
     if rev is not None:
-        saved = backups.backup(db, backups.automatic_backup_path(db.path, f"pre-{target}"))
+        saved = backups.automatic_backup(db, f"pre-{target}")
     cfg = alembic_config(extra_versions)
     try:
         with db.engine.connect() as conn:

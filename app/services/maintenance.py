@@ -38,8 +38,7 @@ class MaintenanceService:
         if self._db.read_only:
             raise ReadOnlyDatabaseError(
                 f"{self._db.path} is read-only, so it cannot be restored into")
-        safety = backups.backup(self._db, backups.automatic_backup_path(self._db.path,
-                                                                       "before-restore"))
+        safety = backups.automatic_backup(self._db, "before-restore")
         backups.copy_into(source, self._db)
         migrate.upgrade(self._db)  # an older backup comes up to this version's schema
         return safety
