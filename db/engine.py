@@ -91,10 +91,6 @@ class Database:
     _writer: sessionmaker[Session]
     _reader: sessionmaker[Session]
 
-    @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
-
     @contextmanager
     def write(self, what: str) -> Iterator[Session]:
         """One user action, one transaction: commits on success, rolls back on any error."""

@@ -140,10 +140,6 @@ def remove_history(conn: Connection, ids: Iterable[int]) -> None:
     remove_rowids(conn, HISTORY, list(ids))
 
 
-def count_people(conn: Connection) -> int:
-    return conn.exec_driver_sql(f"SELECT count(*) FROM {PEOPLE}").scalar_one()
-
-
 def rebuild(conn: Connection, chunk: int = 5000) -> None:
     """Fill the index from the tables (after a migration, or to repair it)."""
     for table in (PEOPLE, PHONES, HISTORY):

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from app.domain.errors import ValidationError
-from app.domain.history import Outcome
 from app.domain.record import SyncedRecord
 from app.domain.recurrence import Schedule, normalize_rule, zone
 
@@ -100,11 +99,3 @@ class Occurrence:
     recurring: bool
     cleared: bool
     attendees: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ClearResult:
-    """What clearing wrote: the history item id, so the UI can show it in the timeline."""
-
-    history_id: int
-    outcome: Outcome

@@ -39,10 +39,6 @@ class PartialDate:
             return cls(int(m[1]), int(m[2]))
         raise ValidationError(f"'{text}' is not a date (expected YYYY-MM-DD or --MM-DD)")
 
-    @classmethod
-    def from_date(cls, d: date) -> PartialDate:
-        return cls(d.month, d.day, d.year)
-
     def iso(self) -> str:
         if self.year is None:
             return f"--{self.month:02d}-{self.day:02d}"

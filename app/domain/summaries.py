@@ -81,8 +81,3 @@ class TodaySummary:
     overdue: list[Occurrence] = field(default_factory=list)
     birthdays: list[Birthday] = field(default_factory=list)
     open_quotes: list[QuoteTotal] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Stats:
-    counts: dict[str, int]
