@@ -63,9 +63,10 @@ def field_defs(conn: Connection, owner: FieldOwner) -> dict[str, CustomFieldDef]
 
 
 def set_custom(conn: Connection, owner: FieldOwner, owner_id: int, values: dict[str, str]) -> None:
-    defs = field_defs(conn, owner)
     t = CustomValueRow.__table__
     col = f"{owner.value}_id"
+    # Most saves carry no custom values: then there is nothing to check against definitions.
+    defs = field_defs(conn, owner) if values else {}
     rows = []
     for name, raw in values.items():
         if name not in defs:
