@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.domain.errors import CorruptDatabaseError, StorageError
-from db.engine import Database, create_private_file
+from db.database import Database
+from db.engine import create_private_file
 
 
 def backup_file(source: Path, dest: Path) -> Path:
@@ -51,7 +52,7 @@ def backup_file(source: Path, dest: Path) -> Path:
 
 
 def backup(db: Database, dest: Path) -> Path:
-    return backup_file(db.path, dest)
+    return backup_file(db.file, dest)
 
 
 # Automatic backups kept per reason (pre-upgrade, before-restore); older ones are deleted.
@@ -69,13 +70,13 @@ def automatic_backup(db: Database, reason: str, keep: int = KEEP_AUTOMATIC) -> P
     """A safety copy before a risky step. Full copies add up (a big database, upgraded or
     restored now and then), so only the newest `keep` of each reason stay, and copies a
     killed process left half-written are cleared away."""
-    dest = automatic_backup_path(db.path, reason)
-    for stale in dest.parent.glob(f".{db.path.stem}.*.partial"):
+    dest = automatic_backup_path(db.file, reason)
+    for stale in dest.parent.glob(f".{db.file.stem}.*.partial"):
         with contextlib.suppress(FileNotFoundError):
             stale.unlink()
     saved = backup(db, dest)
     # Timestamps in the names sort in time order.
-    older = sorted(dest.parent.glob(f"{db.path.stem}.{reason}.*.db"))[:-keep]
+    older = sorted(dest.parent.glob(f"{db.file.stem}.{reason}.*.db"))[:-keep]
     for old in older:
         with contextlib.suppress(FileNotFoundError):
             old.unlink()

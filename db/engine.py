@@ -10,17 +10,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
-from app.domain.errors import ReadOnlyDatabaseError
-from db.errors import translate
+from db.database import Capabilities, Database
 
 BUSY_TIMEOUT_MS = 5000
 # Bulk writes (imports, the search index) spill far less with a larger page cache than the
@@ -80,59 +76,23 @@ def _install_sqlite_hooks(engine: Engine, read_only: bool, busy_timeout_ms: int)
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-@dataclass
-class Database:
-    """An open database. Use cases run `with db.write("saving Ada") as s:` and reads run
-    `with db.read() as s:`. Both translate storage faults into StorageError subclasses."""
+def _optimize_on_close(db: Database) -> None:
+    """Let SQLite refresh the query planner's statistics where they are stale (PRAGMA
+    optimize, as SQLite advises before closing), so a big import does not leave the planner
+    guessing on the next start."""
+    if db.read_only:
+        return
+    try:
+        with db.engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            # Bounded: sampling 400 rows per index keeps closing instant at any size.
+            raw.execute("PRAGMA analysis_limit=400")
+            raw.execute("PRAGMA optimize")
+    except (sqlite3.Error, sa_exc.DBAPIError):
+        pass  # statistics are an optimisation; closing must not fail over them
 
-    path: Path
-    engine: Engine
-    read_only: bool
-    _writer: sessionmaker[Session]
-    _reader: sessionmaker[Session]
 
-    @contextmanager
-    def write(self, what: str) -> Iterator[Session]:
-        """One user action, one transaction: commits on success, rolls back on any error."""
-        if self.read_only:
-            raise ReadOnlyDatabaseError(
-                f"{self.path} is read-only, so {what} is not possible. Nothing was changed.")
-        try:
-            with self._writer.begin() as session:
-                yield session
-        # sqlite3.Error too: the bulk paths write through the driver's cursor, whose errors
-        # SQLAlchemy never sees, so a full disk would otherwise reach the user as a traceback.
-        except (sa_exc.DBAPIError, sqlite3.Error, OSError) as exc:
-            storage = translate(exc, self.path, what)
-            if storage is None:
-                raise
-            raise storage from exc
-
-    @contextmanager
-    def read(self) -> Iterator[Session]:
-        try:
-            with self._reader() as session:
-                yield session
-        except (sa_exc.DBAPIError, sqlite3.Error, OSError) as exc:
-            storage = translate(exc, self.path, "reading")
-            if storage is None:
-                raise
-            raise storage from exc
-
-    def close(self) -> None:
-        """Close every connection; first let SQLite refresh the query planner's statistics
-        where they are stale (PRAGMA optimize, as SQLite advises before closing), so a big
-        import does not leave the planner guessing on the next start."""
-        if not self.read_only:
-            try:
-                with self.engine.connect() as conn:
-                    raw = conn.connection.driver_connection
-                    # Bounded: sampling 400 rows per index keeps closing instant at any size.
-                    raw.execute("PRAGMA analysis_limit=400")
-                    raw.execute("PRAGMA optimize")
-            except (sqlite3.Error, sa_exc.DBAPIError):
-                pass  # statistics are an optimisation; closing must not fail over them
-        self.engine.dispose()
+SQLITE_CAPABILITIES = Capabilities(online_backup=True, change_counter=True, notify=False)
 
 
 def connect(path: Path, *, read_only: bool | None = None,
@@ -150,4 +110,5 @@ def connect(path: Path, *, read_only: bool | None = None,
     writer = sessionmaker(engine.execution_options(sqlite_begin="IMMEDIATE"),
                           expire_on_commit=False)
     reader = sessionmaker(engine, expire_on_commit=False)
-    return Database(path, engine, read_only, writer, reader)
+    return Database(engine.url, engine, read_only, SQLITE_CAPABILITIES, writer, reader,
+                    file=path, _closers=[_optimize_on_close])

@@ -21,7 +21,8 @@ from sqlalchemy import exc as sa_exc
 
 from app.domain.errors import MigrationError, NewerDatabaseError
 from db import backup as backups
-from db.engine import BUSY_TIMEOUT_MS, Database, connect
+from db.database import Database
+from db.engine import BUSY_TIMEOUT_MS, connect
 from db.errors import translate
 
 # Folders of revisions beyond our own, in the order given. Only tests pass them (to run a
@@ -71,10 +72,10 @@ def check_version(db: Database, extra_versions: Extra = ()) -> str | None:
         rev = current(conn)
         if rev is None and _has_tables(conn) and "alembic_version" not in inspect(
                 conn).get_table_names():
-            raise MigrationError(f"{db.path} is an SQLite file, but not a Rolodeck database")
+            raise MigrationError(f"{db.name} is an SQLite file, but not a Rolodeck database")
     if rev is not None and not known(rev, extra_versions):
         raise NewerDatabaseError(
-            f"{db.path} was written by a newer version of Rolodeck (schema {rev}). "
+            f"{db.name} was written by a newer version of Rolodeck (schema {rev}). "
             "Update Rolodeck to open it; this version will not change the file.")
     return rev
 
@@ -87,7 +88,7 @@ def upgrade(db: Database, extra_versions: Extra = ()) -> Path | None:
         return None
     if db.read_only:
         raise MigrationError(
-            f"{db.path} needs an upgrade to this version's format, but it is read-only")
+            f"{db.name} needs an upgrade to this version's format, but it is read-only")
     saved = None
     if rev is not None:
         saved = backups.automatic_backup(db, f"pre-{target}")
@@ -105,7 +106,7 @@ def upgrade(db: Database, extra_versions: Extra = ()) -> Path | None:
                     bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if bad:
                         raise MigrationError(
-                            f"Upgrading {db.path} would break {len(bad)} links between "
+                            f"Upgrading {db.name} would break {len(bad)} links between "
                             f"records (first in table {bad[0][0]}); the file was left as it "
                             "was.")
             finally:
@@ -113,7 +114,7 @@ def upgrade(db: Database, extra_versions: Extra = ()) -> Path | None:
     # A full disk or another program's lock mid-upgrade must reach the user as the typed,
     # readable error (the transaction has rolled back: the old version is intact).
     except (sa_exc.DBAPIError, sqlite3.Error, OSError) as exc:
-        readable = translate(exc, db.path, "upgrading it to this version's format")
+        readable = translate(exc, db.name, "upgrading it to this version's format")
         if readable is None:
             raise
         raise readable from exc
@@ -131,7 +132,7 @@ def open_database(path: Path | str, *, migrate: bool = True,
             check_version(db)
     except (sa_exc.DBAPIError, sqlite3.Error, OSError) as exc:
         db.engine.dispose()  # not close(): the file may not even be a database
-        readable = translate(exc, db.path, "opening it")
+        readable = translate(exc, db.name, "opening it")
         if readable is None:
             raise
         raise readable from exc

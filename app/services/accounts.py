@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from app.domain.account import Account
 from app.domain.changes import ChangeSet, Entity
 from app.domain.errors import ValidationError
-from db.engine import Database
+from db.database import Database
 from db.repositories import accounts as repo
 
 

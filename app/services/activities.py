@@ -11,7 +11,7 @@ from app.domain.changes import ChangeSet, Entity
 from app.domain.errors import ValidationError
 from app.domain.history import HistoryItem, HistoryKind, Outcome
 from app.domain.recurrence import localize, zone
-from db.engine import Database
+from db.database import Database
 from db.repositories import activities as repo
 from db.repositories import history as history_repo
 

@@ -8,7 +8,7 @@ from app.domain.changes import ChangeSet, Entity
 from app.domain.contact import Contact
 from app.domain.errors import ValidationError
 from app.services.progress import CancelToken, Progress, no_progress
-from db.engine import Database
+from db.database import Database
 from db.repositories import bulk
 from db.repositories import contacts as repo
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from app.domain.errors import AmbiguousError, NotFoundError
 from app.domain.summaries import AccountSummary, ContactSummary, SearchHit
 from db import search_index
-from db.engine import Database
+from db.database import Database
 from db.queries import directory as q
 from db.queries.directory import ContactSort
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from app.domain.errors import ReadOnlyDatabaseError, StorageError
 from db import backup as backups
 from db import migrate
-from db.engine import Database, connect
+from db.database import Database
+from db.engine import connect
 from db.queries import stats
 
 
@@ -37,7 +38,7 @@ class MaintenanceService:
             raise StorageError(f"{source} is not a Rolodeck backup (it has no Rolodeck schema)")
         if self._db.read_only:
             raise ReadOnlyDatabaseError(
-                f"{self._db.path} is read-only, so it cannot be restored into")
+                f"{self._db.name} is read-only, so it cannot be restored into")
         safety = backups.automatic_backup(self._db, "before-restore")
         backups.copy_into(source, self._db)
         migrate.upgrade(self._db)  # an older backup comes up to this version's schema

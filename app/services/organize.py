@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from app.domain.changes import ChangeSet, Entity
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.groups import CustomFieldDef, FieldKind, FieldOwner, Group, clean_name
-from db.engine import Database
+from db.database import Database
 from db.repositories import organize as repo
 
 RECORD = {FieldOwner.CONTACT: Entity.CONTACT, FieldOwner.ACCOUNT: Entity.ACCOUNT}

@@ -21,7 +21,7 @@ from app.domain.quote import (
     check_transition,
 )
 from app.domain.summaries import QuoteTotal
-from db.engine import Database
+from db.database import Database
 from db.repositories import quotes as repo
 
 

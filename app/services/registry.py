@@ -14,7 +14,7 @@ from app.services.organize import OrganizeService
 from app.services.quotes import QuoteService
 from app.services.timeline import TimelineService
 from app.services.today import TodayService
-from db.engine import Database
+from db.database import Database
 from db.migrate import open_database
 
 
@@ -46,7 +46,7 @@ class Services:
 
     @property
     def path(self) -> Path:
-        return self.db.path
+        return self.db.file
 
     def close(self) -> None:
         self.db.close()

@@ -9,7 +9,7 @@ from app.domain.errors import ValidationError
 from app.domain.history import HistoryItem
 from app.domain.summaries import HistoryEntry
 from app.services.progress import CancelToken, Progress, no_progress
-from db.engine import Database
+from db.database import Database
 from db.repositories import bulk
 from db.repositories import contacts as contact_repo
 from db.repositories import history as repo

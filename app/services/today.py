@@ -8,7 +8,7 @@ from app.domain.dates import PartialDate
 from app.domain.summaries import Birthday, TodaySummary
 from app.services.activities import ActivityService
 from app.services.quotes import QuoteService
-from db.engine import Database
+from db.database import Database
 from db.queries import directory as q
 
 BIRTHDAY_DAYS = 14

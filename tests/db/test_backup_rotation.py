@@ -7,7 +7,7 @@ from db.engine import create_private_file
 
 
 def test_only_the_newest_automatic_backups_are_kept(db):
-    folder = db.path.parent / "backups"
+    folder = db.file.parent / "backups"
     made = [backups.automatic_backup(db, "before-restore", keep=3) for _ in range(5)]
     other = backups.automatic_backup(db, "pre-9999", keep=3)
     left = sorted(p.name for p in folder.glob("*.db"))
@@ -17,9 +17,9 @@ def test_only_the_newest_automatic_backups_are_kept(db):
 
 
 def test_a_half_written_backup_left_by_a_crash_is_cleared(db):
-    folder = db.path.parent / "backups"
+    folder = db.file.parent / "backups"
     folder.mkdir(mode=0o700)
-    stale = folder / f".{db.path.stem}.before-restore.20260101T000000000000Z.db.partial"
+    stale = folder / f".{db.file.stem}.before-restore.20260101T000000000000Z.db.partial"
     create_private_file(stale)
     unrelated = folder / "notes.txt"
     unrelated.write_text("mine")
