@@ -18,6 +18,7 @@ $(TEST_STAMP): $(STAMP)
 	touch $@
 
 run: $(STAMP)
+	@$(PY) -m ui.system_check -- $(ARGS)
 	$(PY) main.py $(ARGS)
 
 lint: $(TEST_STAMP)
