@@ -63,9 +63,9 @@ class Database:
                 f"{self.name} is read-only, so {what} is not possible. Nothing was changed.")
 
     @contextmanager
-    def write(self, what: str) -> Iterator[Session]:
-        """One raw write transaction: commits on success, rolls back on any error. Use cases
-        use units (db.unit), which are built on this; only maintenance code calls it."""
+    def transaction(self, what: str) -> Iterator[Session]:
+        """One raw write transaction: commits on success, rolls back on any error. Every change
+        to records goes through a unit (db.unit), which is built on this and journals it."""
         self.check_writable(what)
         with self.translating(what), self._writer.begin() as session:
             yield session

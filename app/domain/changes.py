@@ -26,6 +26,13 @@ class ChangeSet:
     updated: dict[Entity, frozenset[int]] = field(default_factory=dict)
     inserted: dict[Entity, frozenset[int]] = field(default_factory=dict)
     deleted: dict[Entity, frozenset[int]] = field(default_factory=dict)
+    # Restore, a whole-database operation, or a change made elsewhere that cannot be told
+    # apart: every view reloads.
+    everything: bool = False
+
+    @staticmethod
+    def whole() -> ChangeSet:
+        return ChangeSet(everything=True)
 
     @staticmethod
     def of(
@@ -50,10 +57,12 @@ class ChangeSet:
             join(self.updated, other.updated),
             join(self.inserted, other.inserted),
             join(self.deleted, other.deleted),
+            self.everything or other.everything,
         )
 
     def touches(self, entity: Entity) -> bool:
-        return entity in self.updated or entity in self.inserted or entity in self.deleted
+        return (self.everything or entity in self.updated or entity in self.inserted
+                or entity in self.deleted)
 
     def new_id(self, entity: Entity) -> int:
         """The id of the one record of `entity` this change inserted."""
@@ -62,4 +71,4 @@ class ChangeSet:
 
     @property
     def empty(self) -> bool:
-        return not (self.updated or self.inserted or self.deleted)
+        return not (self.everything or self.updated or self.inserted or self.deleted)

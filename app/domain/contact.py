@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from app.domain.collation import person_sort_keys
 from app.domain.dates import PartialDate
 from app.domain.errors import ValidationError
 from app.domain.record import RawProperty, SyncedRecord
@@ -24,11 +25,18 @@ class ContactStatus(enum.StrEnum):
     OTHER = "other"
 
 
+# vCard parameters ((name, value) pairs, TYPE and X- included) and the property group
+# (`item1`) a detail came with, kept so an export writes them back as they were read.
+Params = tuple[tuple[str, str], ...]
+
+
 @dataclass
 class Phone:
     value: str
     label: str = "work"
     preferred: bool = False
+    params: Params = ()
+    group: str | None = None
 
     @property
     def digits(self) -> str:
@@ -40,6 +48,8 @@ class Email:
     value: str
     label: str = "work"
     preferred: bool = False
+    params: Params = ()
+    group: str | None = None
 
 
 @dataclass
@@ -53,11 +63,8 @@ class Address:
     extended: str = ""
     label: str = "work"
     preferred: bool = False
-
-    def one_line(self) -> str:
-        parts = [self.po_box, self.street, self.extended, self.locality,
-                 " ".join(p for p in (self.region, self.postal_code) if p), self.country]
-        return ", ".join(p for p in parts if p)
+    params: Params = ()
+    group: str | None = None
 
 
 @dataclass
@@ -65,6 +72,8 @@ class Website:
     url: str
     label: str = "work"
     preferred: bool = False
+    params: Params = ()
+    group: str | None = None
 
 
 @dataclass
@@ -73,6 +82,8 @@ class ImHandle:
     service: str = ""
     label: str = "work"
     preferred: bool = False
+    params: Params = ()
+    group: str | None = None
 
 
 @dataclass
@@ -137,7 +148,7 @@ def display_name_of(prefix: str, given: str, middle: str, family: str, suffix: s
     return full or (nickname or "").strip() or (email or "").strip()
 
 
-_EAST_ASIAN_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
+_EAST_ASIAN_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "IDEOGRAPHIC")
 
 
 def _east_asian(text: str) -> bool:
@@ -146,6 +157,9 @@ def _east_asian(text: str) -> bool:
         unicodedata.name(ch, "").startswith(_EAST_ASIAN_SCRIPTS) for ch in letters)
 
 
-def sort_key_of(display: str) -> str:
-    """Case-folded display name: the stored key lists sort on, so 'de Vries' meets 'De Vries'."""
-    return display.casefold()
+def sort_keys_of(c: Contact) -> tuple[str, str]:
+    """(given name first, family name first) collation keys: what lists sort on."""
+    family_first, given_first = person_sort_keys(
+        c.prefix, c.given, c.middle, c.family, c.suffix, c.nickname,
+        c.emails[0].value if c.emails else "")
+    return given_first, family_first

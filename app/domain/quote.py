@@ -102,6 +102,7 @@ class Product:
     active: bool = True
     id: int | None = None
     uid: str = ""
+    version: int = 0
 
     def __post_init__(self) -> None:
         # Editors hand over text; a float would already have lost the cents it was meant to be.

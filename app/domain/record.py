@@ -24,13 +24,14 @@ class Record:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     deleted_at: datetime | None = None
+    # The stored version this copy was read at; a save states it, and a stale one is refused
+    # (ConflictError) instead of overwriting what someone or something saved meanwhile.
+    version: int = 0
 
 
 @dataclass(kw_only=True)
 class SyncedRecord(Record):
-    """A record that has a vCard/iCalendar form: unknown properties survive a round trip, and
-    sync remembers where the server keeps it."""
+    """A record that has a vCard/iCalendar form: unknown properties survive a round trip.
+    (Where a server keeps it is sync state, kept per collection, not on the record.)"""
 
     extra: list[RawProperty] = field(default_factory=list)
-    remote_href: str | None = None
-    remote_etag: str | None = None

@@ -1,14 +1,53 @@
-"""Account (company) use cases."""
+"""Account (company) use cases: functions that take the unit of work, and the one-call
+AccountService wrappers."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from app.domain.account import Account
-from app.domain.changes import ChangeSet, Entity
+from app.domain.changes import ChangeSet
 from app.domain.errors import ValidationError
 from db.database import Database
 from db.repositories import accounts as repo
+from db.unit import Unit
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def create(tx: Unit, account: Account) -> int:
+    account.validate()
+    return repo.add(tx.session, account)
+
+
+def update(tx: Unit, account: Account) -> None:
+    """Save an edited account (stating the version it was read at). A rename changes how its
+    contacts look too: the unit reports them and reindexes them in one set-based pass."""
+    if account.id is None:
+        raise ValidationError("Only a saved account can be updated")
+    account.validate()
+    repo.save(tx.session, account)
+
+
+def delete(tx: Unit, ids: Sequence[int]) -> list[int]:
+    return repo.set_deleted(tx.session, ids, deleted=True)
+
+
+def restore(tx: Unit, ids: Sequence[int]) -> list[int]:
+    return repo.set_deleted(tx.session, ids, deleted=False)
+
+
+def purge(tx: Unit, ids: Sequence[int]) -> list[int]:
+    """Delete for good, only accounts already in the trash (checked first: nothing is
+    deleted when one of them is live). Their contacts stay, without a company."""
+    wanted = list(dict.fromkeys(ids))
+    trashed = set(repo.trashed(tx.session, wanted))
+    live = [i for i in wanted if i not in trashed]
+    if live:
+        raise ValidationError(f"Account {live[0]} is not in the trash; move it there first")
+    return repo.purge(tx.session, wanted)
 
 
 class AccountService:
@@ -20,35 +59,26 @@ class AccountService:
             return repo.get(s, account_id, include_deleted=include_deleted)
 
     def create(self, account: Account) -> ChangeSet:
-        account.validate()
-        with self._db.write(f"saving {account.name}") as s:
-            aid = repo.add(s, account)
-        return ChangeSet.of(inserted={Entity.ACCOUNT: [aid]})
+        with self._db.unit(f"Add {account.name.strip() or 'account'}") as tx:
+            create(tx, account)
+        return tx.changes
 
     def update(self, account: Account) -> ChangeSet:
-        if account.id is None:
-            raise ValidationError("Only a saved account can be updated")
-        account.validate()
-        with self._db.write(f"saving {account.name}") as s:
-            renamed = repo.save(s, account)
-        # Contacts show their company's name, so a rename changes how they look too.
-        return ChangeSet.of(updated={Entity.ACCOUNT: [account.id], Entity.CONTACT: renamed})
+        with self._db.unit(f"Edit {account.name.strip() or 'account'}") as tx:
+            update(tx, account)
+        return tx.changes
 
     def delete(self, ids: Sequence[int]) -> ChangeSet:
-        with self._db.write("moving accounts to the trash") as s:
-            changed = repo.set_deleted(s, ids, deleted=True)
-        return ChangeSet.of(deleted={Entity.ACCOUNT: changed})
+        with self._db.unit(f"Delete {_plural(len(set(ids)), 'account')}") as tx:
+            delete(tx, ids)
+        return tx.changes
 
     def restore(self, ids: Sequence[int]) -> ChangeSet:
-        with self._db.write("restoring accounts from the trash") as s:
-            changed = repo.set_deleted(s, ids, deleted=False)
-        return ChangeSet.of(inserted={Entity.ACCOUNT: changed})
+        with self._db.unit(f"Restore {_plural(len(set(ids)), 'account')}") as tx:
+            restore(tx, ids)
+        return tx.changes
 
     def purge(self, ids: Sequence[int]) -> ChangeSet:
-        with self._db.write("deleting accounts for good") as s:
-            gone = repo.purge(s, ids)
-        not_in_trash = set(ids) - set(gone)
-        if not_in_trash:
-            raise ValidationError(
-                f"Account {min(not_in_trash)} is not in the trash; move it there first")
-        return ChangeSet.of(deleted={Entity.ACCOUNT: gone})
+        with self._db.unit(f"Delete {_plural(len(set(ids)), 'account')} for good") as tx:
+            purge(tx, ids)
+        return tx.changes

@@ -29,7 +29,8 @@ class ActivityService:
 
     def schedule(self, activity: Activity) -> ChangeSet:
         activity.validate()
-        with self._db.write(f"scheduling '{activity.regarding}'") as s:
+        with self._db.unit(f"Schedule '{activity.regarding}'") as tx:
+            s = tx.session
             aid = repo.add(s, activity)
         return ChangeSet.of(inserted={Entity.ACTIVITY: [aid]})
 
@@ -38,27 +39,36 @@ class ActivityService:
         if activity.id is None:
             raise ValidationError("Only a scheduled activity can be updated")
         activity.validate()
-        with self._db.write(f"saving '{activity.regarding}'") as s:
+        with self._db.unit(f"Edit '{activity.regarding}'") as tx:
+            s = tx.session
             repo.save(s, activity)
         return ChangeSet.of(updated={Entity.ACTIVITY: [activity.id]})
 
     def reschedule(self, activity_id: int, start: datetime,
                    duration: timedelta | None = None) -> ChangeSet:
         """Move an activity (or a whole series) to a new wall-clock start in its zone."""
-        with self._db.write("rescheduling") as s:
+        with self._db.unit("Reschedule activity") as tx:
+            s = tx.session
             a = repo.get(s, activity_id)
             if a.status == ActivityStatus.CLEARED:
                 raise ValidationError(f"'{a.regarding}' is already cleared")
-            moved = replace(a, start=start, duration=duration or a.duration, exdates=[])
+            # Skipped and cleared occurrences are keyed by their wall-clock start: they move
+            # with the series, or a cleared one would come back open and a moved one twice.
+            shift = start - a.start
+            moved = replace(a, start=start, duration=duration or a.duration,
+                            exdates=[d + shift for d in a.exdates])
             moved.validate()
             repo.save(s, moved)
+            if shift and a.recurring:
+                repo.shift_occurrence_keys(s, a.id, shift)
         return ChangeSet.of(updated={Entity.ACTIVITY: [activity_id]})
 
     def reschedule_occurrence(self, activity_id: int, occurrence: datetime, start: datetime,
                               duration: timedelta | None = None) -> ChangeSet:
         """Move one occurrence of a series: the series skips it (EXDATE) and a single activity
         linked to the series (iCalendar's RECURRENCE-ID) takes its place."""
-        with self._db.write("rescheduling one occurrence") as s:
+        with self._db.unit("Reschedule one occurrence") as tx:
+            s = tx.session
             series = repo.get(s, activity_id)
             self._check_occurrence(s, series, occurrence)
             series.exdates = sorted({*series.exdates, occurrence})
@@ -66,7 +76,7 @@ class ActivityService:
             single = replace(series, start=start, duration=duration or series.duration,
                              rrule=None, exdates=[], series_id=series.id,
                              recurrence_key=occurrence, id=None, uid="", extra=[],
-                             remote_href=None, remote_etag=None)
+                             version=0)
             single.validate()
             new_id = repo.add(s, single)
         return ChangeSet.of(updated={Entity.ACTIVITY: [activity_id]},
@@ -87,7 +97,8 @@ class ActivityService:
               when: datetime | None = None) -> ChangeSet:
         """Mark an activity (or one occurrence of a series) done, and write what happened to
         the history of its attendees and account."""
-        with self._db.write("clearing an activity") as s:
+        with self._db.unit("Clear activity") as tx:
+            s = tx.session
             a = repo.get(s, activity_id)
             if a.recurring:
                 if occurrence is None:
@@ -108,17 +119,19 @@ class ActivityService:
                 raise ValidationError(
                     f"'{a.regarding}' has no attendees or account to record the result against")
             hid = history_repo.add(s, item)
-            repo.mark_cleared(s.connection(), a.id, occurrence if a.recurring else None, hid)
+            repo.mark_cleared(s, a.id, occurrence if a.recurring else None, hid)
         return ChangeSet.of(updated={Entity.ACTIVITY: [activity_id]},
                             inserted={Entity.HISTORY: [hid]})
 
     def delete(self, ids: Sequence[int]) -> ChangeSet:
-        with self._db.write("deleting activities") as s:
+        with self._db.unit("Delete activities") as tx:
+            s = tx.session
             changed = repo.set_deleted(s, ids, deleted=True)
         return ChangeSet.of(deleted={Entity.ACTIVITY: changed})
 
     def restore(self, ids: Sequence[int]) -> ChangeSet:
-        with self._db.write("restoring activities") as s:
+        with self._db.unit("Restore activities") as tx:
+            s = tx.session
             changed = repo.set_deleted(s, ids, deleted=False)
         return ChangeSet.of(inserted={Entity.ACTIVITY: changed})
 

@@ -1,18 +1,121 @@
-"""Contact use cases. Each is one transaction and returns the ChangeSet views refresh from."""
+"""Contact use cases. Each function takes the unit of work it runs in, so an import, a merge, a
+sync batch or an undo is one transaction made of the same use cases the editor calls; the
+ContactService methods are the one-call wrappers the window and the command line use."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.domain.changes import ChangeSet, Entity
+from app.domain.changes import ChangeSet
 from app.domain.contact import Contact
 from app.domain.errors import ValidationError
 from app.services.progress import CancelToken, Progress, no_progress
 from db.database import Database
 from db.repositories import bulk
 from db.repositories import contacts as repo
+from db.repositories import organize as organize_repo
+from db.unit import Origin, Unit
 
 BULK_CHUNK = 5000
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def create(tx: Unit, contact: Contact) -> int:
+    contact.validate()
+    return repo.add(tx.session, contact)
+
+
+def update(tx: Unit, contact: Contact) -> None:
+    """Save an edited contact; it must state the version it was read at (ConflictError when
+    someone saved it since)."""
+    if contact.id is None:
+        raise ValidationError("Only a saved contact can be updated")
+    contact.validate()
+    repo.save(tx.session, contact)
+
+
+def bulk_create(tx: Unit, contacts: Sequence[Contact], cancel: CancelToken | None = None,
+                progress: Progress = no_progress) -> list[int]:
+    """Many contacts through the bulk path, inside the caller's unit: all or nothing."""
+    for i, c in enumerate(contacts, 1):
+        try:
+            c.validate()
+        except ValidationError as exc:
+            raise ValidationError(f"Contact {i} ({c.display_name or 'unnamed'}): {exc}") \
+                from exc
+    ids: list[int] = []
+    for start in range(0, len(contacts), BULK_CHUNK):
+        if cancel:
+            cancel.raise_if_set()
+        ids += bulk.add_contacts(tx.session, contacts[start:start + BULK_CHUNK])
+        progress(len(ids), len(contacts))
+    return ids
+
+
+def delete(tx: Unit, ids: Sequence[int]) -> list[int]:
+    return repo.set_deleted(tx.session, ids, deleted=True)
+
+
+def restore(tx: Unit, ids: Sequence[int]) -> list[int]:
+    return repo.set_deleted(tx.session, ids, deleted=False)
+
+
+def purge(tx: Unit, ids: Sequence[int]) -> list[int]:
+    """Delete for good, only contacts already in the trash. Checked before anything is
+    deleted: a mix of trashed and live ids deletes nothing."""
+    wanted = list(dict.fromkeys(ids))
+    trashed = set(repo.trashed(tx.session, wanted))
+    live = [i for i in wanted if i not in trashed]
+    if live:
+        raise ValidationError(f"Contact {live[0]} is not in the trash; move it there first")
+    return repo.purge(tx.session, wanted)
+
+
+def link_account(tx: Unit, contact_ids: Sequence[int], account_id: int | None) -> None:
+    repo.link_account(tx.session, contact_ids, account_id)
+
+
+def merge(tx: Unit, keep_id: int, other_id: int) -> None:
+    """Fold `other` into `keep`: `keep`'s own values win where both have one, every phone,
+    e-mail, address, web site, IM handle, tag and group of `other` that `keep` lacks is added,
+    empty fields are filled from `other`, its history, activities and quotes move over, and
+    `other` goes to the trash (undo brings everything back as it was)."""
+    if keep_id == other_id:
+        raise ValidationError("A contact cannot be merged with itself")
+    s = tx.session
+    keep, other = repo.get(s, keep_id), repo.get(s, other_id)
+    for name in ("prefix", "given", "middle", "family", "suffix", "nickname", "title",
+                 "department", "source", "owner", "photo_mime"):
+        if not getattr(keep, name) and getattr(other, name):
+            setattr(keep, name, getattr(other, name))
+    for name in ("account_id", "birthday", "anniversary", "photo"):
+        if getattr(keep, name) is None and getattr(other, name) is not None:
+            setattr(keep, name, getattr(other, name))
+    if other.notes and other.notes not in keep.notes:
+        keep.notes = f"{keep.notes}\n\n{other.notes}".strip()
+    for name, key in (("phones", lambda p: "".join(ch for ch in p.value if ch.isdigit())),
+                      ("emails", lambda e: e.value.casefold()),
+                      ("addresses", lambda a: (a.street, a.locality, a.postal_code)),
+                      ("websites", lambda w: w.url.casefold()),
+                      ("ims", lambda m: (m.service, m.handle.casefold()))):
+        mine = getattr(keep, name)
+        seen = {key(item) for item in mine}
+        for item in getattr(other, name):
+            if key(item) not in seen:
+                item.preferred = False
+                mine.append(item)
+                seen.add(key(item))
+    keep.tags = list(dict.fromkeys([*keep.tags, *other.tags]))
+    keep.custom = other.custom | keep.custom
+    keep.extra = [*keep.extra, *(p for p in other.extra if p not in keep.extra)]
+    repo.save(s, keep)
+    repo.move_links(s, other_id, keep_id)
+    for group_id in organize_repo.group_ids_of(s, organize_repo.FieldOwner.CONTACT, other_id):
+        organize_repo.add_members(s, group_id, organize_repo.FieldOwner.CONTACT, [keep_id])
+    repo.set_deleted(s, [other_id], deleted=True)
 
 
 class ContactService:
@@ -24,64 +127,53 @@ class ContactService:
             return repo.get(s, contact_id, include_deleted=include_deleted)
 
     def create(self, contact: Contact) -> ChangeSet:
-        contact.validate()
-        with self._db.write(f"saving {contact.display_name}") as s:
-            cid = repo.add(s, contact)
-        return ChangeSet.of(inserted={Entity.CONTACT: [cid]})
+        with self._db.unit(f"Add {contact.display_name or 'contact'}") as tx:
+            create(tx, contact)
+        return tx.changes
 
     def update(self, contact: Contact) -> ChangeSet:
-        if contact.id is None:
-            raise ValidationError("Only a saved contact can be updated")
-        contact.validate()
-        with self._db.write(f"saving {contact.display_name}") as s:
-            repo.save(s, contact)
-        return ChangeSet.of(updated={Entity.CONTACT: [contact.id]})
+        with self._db.unit(f"Edit {contact.display_name or 'contact'}") as tx:
+            update(tx, contact)
+        return tx.changes
 
     def bulk_create(self, contacts: Sequence[Contact], cancel: CancelToken | None = None,
-                    progress: Progress = no_progress) -> ChangeSet:
-        """All or nothing, in one transaction: a cancel or a crash leaves none of them."""
-        for i, c in enumerate(contacts, 1):
-            try:
-                c.validate()
-            except ValidationError as exc:
-                raise ValidationError(f"Contact {i} ({c.display_name or 'unnamed'}): {exc}") \
-                    from exc
-        ids: list[int] = []
-        with self._db.write(f"adding {len(contacts)} contacts") as s:
-            for start in range(0, len(contacts), BULK_CHUNK):
-                if cancel:
-                    cancel.raise_if_set()
-                ids += bulk.add_contacts(s, contacts[start:start + BULK_CHUNK])
-                progress(len(ids), len(contacts))
-        return ChangeSet.of(inserted={Entity.CONTACT: ids})
+                    progress: Progress = no_progress, *, label: str | None = None,
+                    origin: Origin = Origin.USER) -> ChangeSet:
+        """All or nothing, in one unit: a cancel or a crash leaves none of them."""
+        with self._db.unit(label or f"Add {_plural(len(contacts), 'contact')}", origin) as tx:
+            bulk_create(tx, contacts, cancel, progress)
+        return tx.changes
 
     def delete(self, ids: Sequence[int]) -> ChangeSet:
         """Move to the trash; restore() brings them back."""
-        with self._db.write("moving contacts to the trash") as s:
-            changed = repo.set_deleted(s, ids, deleted=True)
-        return ChangeSet.of(deleted={Entity.CONTACT: changed})
+        with self._db.unit(f"Delete {_plural(len(set(ids)), 'contact')}") as tx:
+            delete(tx, ids)
+        return tx.changes
 
     def restore(self, ids: Sequence[int]) -> ChangeSet:
-        with self._db.write("restoring contacts from the trash") as s:
-            changed = repo.set_deleted(s, ids, deleted=False)
-        return ChangeSet.of(inserted={Entity.CONTACT: changed})
+        with self._db.unit(f"Restore {_plural(len(set(ids)), 'contact')}") as tx:
+            restore(tx, ids)
+        return tx.changes
 
     def purge(self, ids: Sequence[int]) -> ChangeSet:
         """Delete for good. Only contacts already in the trash can be purged."""
-        with self._db.write("deleting contacts for good") as s:
-            gone = repo.purge(s, ids)
-        not_in_trash = set(ids) - set(gone)
-        if not_in_trash:
-            raise ValidationError(
-                f"Contact {min(not_in_trash)} is not in the trash; move it there first")
-        return ChangeSet.of(deleted={Entity.CONTACT: gone})
+        with self._db.unit(f"Delete {_plural(len(set(ids)), 'contact')} for good") as tx:
+            purge(tx, ids)
+        return tx.changes
+
+    def merge(self, keep_id: int, other_id: int) -> ChangeSet:
+        with self._db.unit("Merge contacts") as tx:
+            merge(tx, keep_id, other_id)
+        return tx.changes
 
     def link_account(self, contact_ids: Sequence[int], account_id: int) -> ChangeSet:
-        with self._db.write("linking contacts to an account") as s:
-            repo.link_account(s, contact_ids, account_id)
-        return ChangeSet.of(updated={Entity.CONTACT: contact_ids})
+        with self._db.unit(f"Link {_plural(len(set(contact_ids)), 'contact')} to an account"
+                           ) as tx:
+            link_account(tx, contact_ids, account_id)
+        return tx.changes
 
     def unlink_account(self, contact_ids: Sequence[int]) -> ChangeSet:
-        with self._db.write("unlinking contacts from their account") as s:
-            repo.link_account(s, contact_ids, None)
-        return ChangeSet.of(updated={Entity.CONTACT: contact_ids})
+        with self._db.unit(f"Unlink {_plural(len(set(contact_ids)), 'contact')} from their "
+                           "account") as tx:
+            link_account(tx, contact_ids, None)
+        return tx.changes

@@ -45,7 +45,8 @@ class OrganizeService:
     def create_group(self, group: Group) -> ChangeSet:
         group.name = clean_name(group.name)
         group.validate()
-        with self._db.write(f"creating the group '{group.name}'") as s:
+        with self._db.unit(f"New group '{group.name}'") as tx:
+            s = tx.session
             self._check_group_name(s, group.name, None)
             gid = repo.add_group(s, group)
         return ChangeSet.of(inserted={Entity.GROUP: [gid]})
@@ -55,7 +56,8 @@ class OrganizeService:
         """Rename; the description changes too when one is given."""
         name = clean_name(name)
         Group(name).validate()
-        with self._db.write(f"renaming a group to '{name}'") as s:
+        with self._db.unit(f"Rename group to '{name}'") as tx:
+            s = tx.session
             repo.require_group(s, group_id)
             self._check_group_name(s, name, group_id)
             repo.update_group(s, group_id, name, description)
@@ -63,7 +65,8 @@ class OrganizeService:
 
     def delete_group(self, group_id: int) -> ChangeSet:
         """Delete the group only; its contacts and accounts stay as they are."""
-        with self._db.write("deleting a group") as s:
+        with self._db.unit("Delete group") as tx:
+            s = tx.session
             repo.require_group(s, group_id)
             members = repo.delete_group(s, group_id)
         return ChangeSet.of(deleted={Entity.GROUP: [group_id]},
@@ -72,7 +75,8 @@ class OrganizeService:
     def add_to_group(self, group_id: int, contact_ids: Sequence[int] = (),
                      account_ids: Sequence[int] = ()) -> ChangeSet:
         """Add members; ones already in the group are left alone, so repeating is harmless."""
-        with self._db.write("adding to a group") as s:
+        with self._db.unit("Add to group") as tx:
+            s = tx.session
             repo.require_group(s, group_id)
             added = {o: repo.add_members(s, group_id, o, repo.require_live(s, o, ids))
                      for o, ids in ((FieldOwner.CONTACT, contact_ids),
@@ -81,7 +85,8 @@ class OrganizeService:
 
     def remove_from_group(self, group_id: int, contact_ids: Sequence[int] = (),
                           account_ids: Sequence[int] = ()) -> ChangeSet:
-        with self._db.write("removing from a group") as s:
+        with self._db.unit("Remove from group") as tx:
+            s = tx.session
             repo.require_group(s, group_id)
             gone = {FieldOwner.CONTACT: repo.remove_members(s, group_id, FieldOwner.CONTACT,
                                                             list(contact_ids)),
@@ -142,7 +147,8 @@ class OrganizeService:
         """Add tags, keeping the ones already there. An existing tag is reused whatever the
         case it is typed in, and keeps the spelling it was first given."""
         names = _tag_names(names)
-        with self._db.write(f"tagging {owner.value}s") as s:
+        with self._db.unit(f"Tag {owner.value}s") as tx:
+            s = tx.session
             ids = repo.require_live(s, owner, ids)
             if not ids or not names:
                 return ChangeSet()
@@ -153,7 +159,8 @@ class OrganizeService:
 
     def _untag(self, owner: FieldOwner, ids: Sequence[int], names: Iterable[str]) -> ChangeSet:
         names = _tag_names(names)
-        with self._db.write(f"removing tags from {owner.value}s") as s:
+        with self._db.unit(f"Remove tags from {owner.value}s") as tx:
+            s = tx.session
             found = [repo.find_tag(s, n) for n in names]
             tag_ids = [t[0] for t in found if t]
             records, tags = repo.unlink_tags(s, owner, list(ids), tag_ids)
@@ -165,7 +172,8 @@ class OrganizeService:
         """Rename a tag everywhere. If a tag with the new name exists the two become one, and
         records that had both keep a single link."""
         (new,) = _tag_names([new])
-        with self._db.write(f"renaming the tag '{old}' to '{new}'") as s:
+        with self._db.unit(f"Rename tag '{old}' to '{new}'") as tx:
+            s = tx.session
             tag_id = self._require_tag(s, old)
             target = repo.find_tag(s, new)
             if target is None or target[0] == tag_id:  # a new name, or a change of case
@@ -178,7 +186,8 @@ class OrganizeService:
 
     def delete_tag(self, name: str) -> ChangeSet:
         """Take the tag off every contact and account and forget it."""
-        with self._db.write(f"deleting the tag '{name}'") as s:
+        with self._db.unit(f"Delete tag '{name}'") as tx:
+            s = tx.session
             tag_id = self._require_tag(s, name)
             holders = repo.tag_holders(s, tag_id)
             repo.delete_tag(s, tag_id)
@@ -215,7 +224,8 @@ class OrganizeService:
         definition.name = clean_name(definition.name)
         definition.choices = [clean_name(c) for c in definition.choices]
         definition.validate()
-        with self._db.write(f"adding the field '{definition.name}'") as s:
+        with self._db.unit(f"Add field '{definition.name}'") as tx:
+            s = tx.session
             self._check_field_name(s, definition.owner, definition.name, None)
             fid = repo.add_field(s, definition)
         return ChangeSet.of(inserted={Entity.CUSTOM_FIELD: [fid]})
@@ -223,7 +233,8 @@ class OrganizeService:
     def rename_field(self, field_id: int, name: str) -> ChangeSet:
         """Rename; values are tied to the field, not its name, so they all stay."""
         name = clean_name(name)
-        with self._db.write(f"renaming a field to '{name}'") as s:
+        with self._db.unit(f"Rename field to '{name}'") as tx:
+            s = tx.session
             d = repo.get_field(s, field_id)
             d.name = name
             d.validate()
@@ -234,7 +245,8 @@ class OrganizeService:
     def set_choices(self, field_id: int, choices: Sequence[str]) -> ChangeSet:
         """Replace a choice field's list. A choice some record still holds cannot be taken
         away: that record would then hold a value its own field refuses."""
-        with self._db.write("changing a field's choices") as s:
+        with self._db.unit("Change field choices") as tx:
+            s = tx.session
             d = repo.get_field(s, field_id)
             if d.kind != FieldKind.CHOICE:
                 raise ValidationError(f"'{d.name}' is a {d.kind.value} field, not a choice field")
@@ -254,7 +266,8 @@ class OrganizeService:
 
     def remove_field(self, field_id: int) -> ChangeSet:
         """Delete the field and every value stored in it."""
-        with self._db.write("removing a custom field") as s:
+        with self._db.unit("Remove custom field") as tx:
+            s = tx.session
             d = repo.get_field(s, field_id)
             holders = repo.value_holders(s, d)
             repo.delete_field(s, field_id)
@@ -263,7 +276,8 @@ class OrganizeService:
 
     def reorder_fields(self, owner: FieldOwner, ids: Sequence[int]) -> ChangeSet:
         """Put the owner's fields in the given order; `ids` must name each of them once."""
-        with self._db.write("reordering custom fields") as s:
+        with self._db.unit("Reorder custom fields") as tx:
+            s = tx.session
             current = [d.id for d in repo.list_fields(s, owner)]
             if sorted(ids) != sorted(current):
                 raise ValidationError(
@@ -274,7 +288,5 @@ class OrganizeService:
 
     @staticmethod
     def _check_field_name(s, owner: FieldOwner, name: str, except_id: int | None) -> None:
-        key = name.casefold()
-        if any(d.name.casefold() == key and d.id != except_id
-               for d in repo.list_fields(s, owner)):
+        if repo.field_name_taken(s, owner, name, except_id):
             raise ValidationError(f"There is already a {owner.value} field called '{name}'")

@@ -63,7 +63,8 @@ class QuoteService:
         says, since nothing has been sent yet; the caller's object is left as it was."""
         draft = replace(quote, status=QuoteStatus.DRAFT, number="", lines=list(quote.lines))
         draft.validate()
-        with self._db.write("saving a new quote") as s:
+        with self._db.unit("New quote") as tx:
+            s = tx.session
             draft.number = repo.take_number(s)
             qid = repo.add(s, draft)
         return ChangeSet.of(inserted={Entity.QUOTE: [qid]})
@@ -74,7 +75,8 @@ class QuoteService:
         if quote.id is None:
             raise ValidationError("Only a saved quote can be updated")
         quote.validate()
-        with self._db.write(f"saving quote {quote.number or quote.id}") as s:
+        with self._db.unit(f"Edit quote {quote.number or quote.id}") as tx:
+            s = tx.session
             stored = repo.get(s, quote.id)
             _require_draft(stored)
             if quote.status != stored.status:
@@ -87,7 +89,8 @@ class QuoteService:
     def add_line(self, quote_id: int, line: QuoteLine | ProductLine) -> ChangeSet:
         """Append a line to a draft. A ProductLine copies the product's description, price and
         tax rate for whatever it leaves as None."""
-        with self._db.write("adding a line to a quote") as s:
+        with self._db.unit("Add quote line") as tx:
+            s = tx.session
             q = repo.get(s, quote_id)
             _require_draft(q)
             if isinstance(line, ProductLine):
@@ -99,7 +102,8 @@ class QuoteService:
     def set_status(self, quote_id: int, status: QuoteStatus | str) -> ChangeSet:
         """Move a quote along TRANSITIONS; only the status (and the edit time) changes."""
         new = _status(status)
-        with self._db.write(f"marking a quote {new.value}") as s:
+        with self._db.unit(f"Mark quote {new.value}") as tx:
+            s = tx.session
             q = repo.get(s, quote_id)
             check_transition(q.status, new)
             if new == q.status:
@@ -113,7 +117,8 @@ class QuoteService:
         """A new draft under a new number with the same customer, currency, title, notes and
         lines, valid for as many days as the original was. Works from any status: it is how a
         closed quote is reopened."""
-        with self._db.write("duplicating a quote") as s:
+        with self._db.unit("Duplicate quote") as tx:
+            s = tx.session
             src = repo.get(s, quote_id)
             valid_until = (issue_date + (src.valid_until - src.issue_date)
                            if src.valid_until else None)
@@ -139,24 +144,28 @@ class QuoteService:
         """Applies to quotes created from now on; existing numbers keep theirs, and the counter
         carries on rather than restarting, so no number is ever issued twice."""
         clean = check_number_prefix(prefix)
-        with self._db.write("changing the quote number prefix") as s:
+        with self._db.unit("Change quote number prefix") as tx:
+            s = tx.session
             repo.set_number_prefix(s, clean)
         return ChangeSet()
 
     def delete(self, ids: Sequence[int]) -> ChangeSet:
         """Move to the trash; restore() brings them back."""
-        with self._db.write("moving quotes to the trash") as s:
+        with self._db.unit("Delete quotes") as tx:
+            s = tx.session
             changed = repo.set_deleted(s, ids, deleted=True)
         return ChangeSet.of(deleted={Entity.QUOTE: changed})
 
     def restore(self, ids: Sequence[int]) -> ChangeSet:
-        with self._db.write("restoring quotes from the trash") as s:
+        with self._db.unit("Restore quotes") as tx:
+            s = tx.session
             changed = repo.set_deleted(s, ids, deleted=False)
         return ChangeSet.of(inserted={Entity.QUOTE: changed})
 
     def purge(self, ids: Sequence[int]) -> ChangeSet:
         """Delete for good. Only quotes already in the trash; their numbers stay used."""
-        with self._db.write("deleting quotes for good") as s:
+        with self._db.unit("Delete quotes for good") as tx:
+            s = tx.session
             gone = repo.purge(s, ids)
             not_in_trash = set(ids) - set(gone)
             if not_in_trash:
@@ -176,7 +185,8 @@ class QuoteService:
 
     def add_product(self, product: Product) -> ChangeSet:
         product.validate()
-        with self._db.write(f"saving product {product.name}") as s:
+        with self._db.unit(f"Save product {product.name}") as tx:
+            s = tx.session
             pid = repo.add_product(s, product)
         return ChangeSet.of(inserted={Entity.PRODUCT: [pid]})
 
@@ -185,7 +195,8 @@ class QuoteService:
         if product.id is None:
             raise ValidationError("Only a saved product can be updated")
         product.validate()
-        with self._db.write(f"saving product {product.name}") as s:
+        with self._db.unit(f"Save product {product.name}") as tx:
+            s = tx.session
             repo.save_product(s, product)
         return ChangeSet.of(updated={Entity.PRODUCT: [product.id]})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.domain.changes import ChangeSet, Entity
+from app.domain.changes import ChangeSet
 from app.domain.errors import ValidationError
 from app.domain.history import HistoryItem
 from app.domain.summaries import HistoryEntry
@@ -13,8 +13,42 @@ from db.database import Database
 from db.repositories import bulk
 from db.repositories import contacts as contact_repo
 from db.repositories import history as repo
+from db.unit import Unit
 
 BULK_CHUNK = 20000
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def log(tx: Unit, item: HistoryItem) -> int:
+    item.validate()
+    return repo.add(tx.session, item)
+
+
+def edit(tx: Unit, item: HistoryItem) -> None:
+    if item.id is None:
+        raise ValidationError("Only a saved history item can be edited")
+    item.validate()
+    repo.save(tx.session, item)
+
+
+def bulk_log(tx: Unit, items: Sequence[HistoryItem], cancel: CancelToken | None = None,
+             progress: Progress = no_progress) -> list[int]:
+    """Many items through the bulk path in the caller's unit (imports): all or nothing."""
+    for i, item in enumerate(items, 1):
+        try:
+            item.validate()
+        except ValidationError as exc:
+            raise ValidationError(f"History item {i}: {exc}") from exc
+    ids: list[int] = []
+    for start in range(0, len(items), BULK_CHUNK):
+        if cancel:
+            cancel.raise_if_set()
+        ids += bulk.add_history(tx.session, items[start:start + BULK_CHUNK])
+        progress(len(ids), len(items))
+    return ids
 
 
 class TimelineService:
@@ -27,45 +61,25 @@ class TimelineService:
 
     def log(self, item: HistoryItem) -> ChangeSet:
         """Record a call, meeting, note or e-mail against contacts and/or an account."""
-        item.validate()
-        with self._db.write(f"logging '{item.regarding or item.kind.value}'") as s:
-            hid = repo.add(s, item)
-        return ChangeSet.of(inserted={Entity.HISTORY: [hid]})
+        with self._db.unit(f"Log {item.kind.value.replace('_', ' ')}"
+                           + (f" '{item.regarding}'" if item.regarding else "")) as tx:
+            log(tx, item)
+        return tx.changes
 
     def edit(self, item: HistoryItem) -> ChangeSet:
-        if item.id is None:
-            raise ValidationError("Only a saved history item can be edited")
-        item.validate()
-        with self._db.write("saving the history item") as s:
-            repo.save(s, item)
-        return ChangeSet.of(updated={Entity.HISTORY: [item.id]})
+        with self._db.unit(f"Edit {item.kind.value.replace('_', ' ')}") as tx:
+            edit(tx, item)
+        return tx.changes
 
     def delete(self, ids: Sequence[int]) -> ChangeSet:
-        with self._db.write("moving history items to the trash") as s:
-            changed = repo.set_deleted(s, ids, deleted=True)
-        return ChangeSet.of(deleted={Entity.HISTORY: changed})
+        with self._db.unit(f"Delete {_plural(len(set(ids)), 'history item')}") as tx:
+            repo.set_deleted(tx.session, ids, deleted=True)
+        return tx.changes
 
     def restore(self, ids: Sequence[int]) -> ChangeSet:
-        with self._db.write("restoring history items") as s:
-            changed = repo.set_deleted(s, ids, deleted=False)
-        return ChangeSet.of(inserted={Entity.HISTORY: changed})
-
-    def bulk_log(self, items: Sequence[HistoryItem], cancel: CancelToken | None = None,
-                 progress: Progress = no_progress) -> ChangeSet:
-        """Many items in one transaction (imports, sample data): all or nothing."""
-        for i, item in enumerate(items, 1):
-            try:
-                item.validate()
-            except ValidationError as exc:
-                raise ValidationError(f"History item {i}: {exc}") from exc
-        ids: list[int] = []
-        with self._db.write(f"logging {len(items)} history items") as s:
-            for start in range(0, len(items), BULK_CHUNK):
-                if cancel:
-                    cancel.raise_if_set()
-                ids += bulk.add_history(s, items[start:start + BULK_CHUNK])
-                progress(len(ids), len(items))
-        return ChangeSet.of(inserted={Entity.HISTORY: ids})
+        with self._db.unit(f"Restore {_plural(len(set(ids)), 'history item')}") as tx:
+            repo.set_deleted(tx.session, ids, deleted=False)
+        return tx.changes
 
     def for_contact(self, contact_id: int, limit: int = 100,
                     offset: int = 0) -> list[HistoryEntry]:

@@ -10,6 +10,13 @@ from db.models.contacts import (
     PhoneRow,
     WebsiteRow,
 )
+from db.models.journal import (
+    JournalChangeRow,
+    JournalUnitRow,
+    SyncCollectionRow,
+    SyncItemRow,
+    TombstoneRow,
+)
 from db.models.organize import (
     CustomFieldRow,
     CustomValueRow,
@@ -32,6 +39,7 @@ from db.models.timeline import (
 __all__ = [
     "AccountRow", "ActivityRow", "AddressRow", "Base", "ClearedOccurrenceRow", "ContactRow",
     "CustomFieldRow", "CustomValueRow", "EmailRow", "GroupRow", "HistoryRow", "ImRow",
+    "JournalChangeRow", "JournalUnitRow", "SyncCollectionRow", "SyncItemRow", "TombstoneRow",
     "PhoneRow", "ProductRow", "QuoteLineRow", "QuoteRow", "SettingRow", "TagRow",
     "WebsiteRow", "account_tags", "activity_attendees", "contact_tags", "group_accounts",
     "group_contacts", "history_contacts", "new_uid", "utcnow",

@@ -89,7 +89,9 @@ class Base(DeclarativeBase):
 
 class RecordMixin:
     """What every top-level record carries: a stable UID for vCard/iCalendar/sync, timestamps,
-    soft delete, what an imported file had that we do not model, and sync bookkeeping."""
+    soft delete, what an imported file had that we do not model, and the version a save must
+    state (optimistic concurrency: `UPDATE ... WHERE id = ? AND version = ?`). Where sync keeps
+    a record on a server is not here: see db.models.journal (sync state per collection)."""
 
     uid: Mapped[str] = mapped_column(String(255), unique=True, default=new_uid)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -97,5 +99,10 @@ class RecordMixin:
     deleted_at: Mapped[datetime | None]
     # [[group, name, [[param, value], ...], value], ...]: properties kept for a round trip.
     extra: Mapped[list | None] = mapped_column(JSON)
-    remote_href: Mapped[str | None] = mapped_column(String(1024))
-    remote_etag: Mapped[str | None] = mapped_column(String(255))
+    # Every unit of work that changes the record adds one; a stale save is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+
+# Ids of records are never reused (SQLite AUTOINCREMENT; a sequence elsewhere): the change
+# journal, tombstones and undo of a purge refer to records by id long after they are gone.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, RecordMixin
+from db.models.base import NEVER_REUSE_IDS, Base, RecordMixin
 
 
 class AccountRow(RecordMixin, Base):
     __tablename__ = "accounts"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
@@ -32,6 +33,8 @@ class ContactRow(RecordMixin, Base):
     __table_args__ = (
         Index("ix_contacts_live_sort", "deleted_at", "sort_name"),
         Index("ix_contacts_birthday", "bday_month", "bday_day"),
+        Index("ix_contacts_live_family", "deleted_at", "family_sort"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,7 +45,9 @@ class ContactRow(RecordMixin, Base):
     suffix: Mapped[str] = mapped_column(String(64), default="")
     nickname: Mapped[str] = mapped_column(String(255), default="")
     display_name: Mapped[str] = mapped_column(String(512))
+    # Collation keys (app.domain.collation): given name first, and family name first.
     sort_name: Mapped[str] = mapped_column(String(512))
+    family_sort: Mapped[str] = mapped_column(String(512), default="")
     account_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(255), default="")
@@ -61,12 +66,16 @@ class ContactRow(RecordMixin, Base):
 
 
 class _Detail:
-    """Shared columns of a contact's repeating details, kept in the order the user gave."""
+    """Shared columns of a contact's repeating details, kept in the order the user gave, with
+    the vCard parameters (TYPE=..., X-...) and the property group (`item1.`) they came with,
+    so an import, export and import again loses none of them."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     label: Mapped[str] = mapped_column(String(64), default="")
     preferred: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
+    params: Mapped[list | None] = mapped_column(JSON)  # [[name, value], ...]
+    vgroup: Mapped[str | None] = mapped_column(String(64))
 
 
 def _contact_fk() -> Mapped[int]:

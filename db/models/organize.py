@@ -14,13 +14,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, RecordMixin
+from db.models.base import NEVER_REUSE_IDS, Base, RecordMixin
 
 
 class GroupRow(RecordMixin, Base):
     __tablename__ = "groups"
+    __table_args__ = NEVER_REUSE_IDS
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(255), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    # 'Clients' and 'clients' are one group: the database refuses the second (see name_key).
+    name_key: Mapped[str] = mapped_column(String(255), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -64,10 +67,11 @@ account_tags = Table(
 
 class CustomFieldRow(Base):
     __tablename__ = "custom_fields"
-    __table_args__ = (UniqueConstraint("owner", "name", name="owner_name"),)
+    __table_args__ = (UniqueConstraint("owner", "name_key", name="owner_name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     owner: Mapped[str] = mapped_column(String(16))  # 'contact' or 'account'
     name: Mapped[str] = mapped_column(String(255))
+    name_key: Mapped[str] = mapped_column(String(255))  # the name without case
     kind: Mapped[str] = mapped_column(String(16))
     choices: Mapped[list | None]
     position: Mapped[int] = mapped_column(default=0)

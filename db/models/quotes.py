@@ -8,11 +8,12 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, RecordMixin
+from db.models.base import NEVER_REUSE_IDS, Base, RecordMixin
 
 
 class ProductRow(RecordMixin, Base):
     __tablename__ = "products"
+    __table_args__ = NEVER_REUSE_IDS
     id: Mapped[int] = mapped_column(primary_key=True)
     sku: Mapped[str] = mapped_column(String(64), default="", index=True)
     name: Mapped[str] = mapped_column(String(255))
@@ -25,6 +26,7 @@ class ProductRow(RecordMixin, Base):
 
 class QuoteRow(RecordMixin, Base):
     __tablename__ = "quotes"
+    __table_args__ = NEVER_REUSE_IDS
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(512), default="")

@@ -7,12 +7,13 @@ from datetime import datetime as _dt
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, RecordMixin
+from db.models.base import NEVER_REUSE_IDS, Base, RecordMixin
 
 
 class HistoryRow(RecordMixin, Base):
     __tablename__ = "history"
-    __table_args__ = (Index("ix_history_account_when", "account_id", "occurred_at"),)
+    __table_args__ = (Index("ix_history_account_when", "account_id", "occurred_at"),
+                      NEVER_REUSE_IDS)
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     occurred_at: Mapped[_dt] = mapped_column(index=True)
@@ -35,7 +36,8 @@ history_contacts = Table(
 
 class ActivityRow(RecordMixin, Base):
     __tablename__ = "activities"
-    __table_args__ = (Index("ix_activities_window", "status", "first_start_utc"),)
+    __table_args__ = (Index("ix_activities_window", "status", "first_start_utc"),
+                      NEVER_REUSE_IDS)
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     regarding: Mapped[str] = mapped_column(String(512))

@@ -1,39 +1,36 @@
-"""Accounts: domain Account <-> the accounts table, plus the search index."""
+"""Accounts: domain Account <-> the accounts table. What changed is reported to the unit of
+work, which journals it and keeps the search index in step (a renamed account's people are
+reindexed there, set-based)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.domain.account import Account
+from app.domain.changes import Entity
+from app.domain.collation import sort_key
 from app.domain.contact import Address
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.groups import FieldOwner
-from db import search_index
 from db.models import AccountRow, ContactRow, account_tags, new_uid, utcnow
 from db.repositories import common
 from db.repositories import contacts as contact_repo
+from db.unit import unit_of
 
 A = AccountRow.__table__
 C = ContactRow.__table__
 
 
-def _values(a: Account) -> dict:
+def account_values(a: Account) -> dict:
     ad = a.address
-    return {"name": a.name.strip(), "sort_name": a.name.strip().casefold(),
+    return {"name": a.name.strip(), "sort_name": sort_key(a.name.strip()),
             "industry": a.industry, "website": a.website, "main_phone": a.main_phone,
             "street": ad.street, "locality": ad.locality, "region": ad.region,
             "postal_code": ad.postal_code, "country": ad.country, "notes": a.notes,
-            "parent_id": a.parent_id, "extra": common.encode_extra(a.extra),
-            "remote_href": a.remote_href, "remote_etag": a.remote_etag}
-
-
-def _reindex(conn: Connection, account_id: int, a: Account) -> None:
-    search_index.put_people(conn, [search_index.account_doc(
-        account_id, name=a.name, industry=a.industry, website=a.website, phone=a.main_phone,
-        locality=a.address.locality, notes=a.notes)])
+            "parent_id": a.parent_id, "extra": common.encode_extra(a.extra)}
 
 
 def _check_parent(conn: Connection, account_id: int | None, parent_id: int | None) -> None:
@@ -62,29 +59,31 @@ def add(session: Session, a: Account) -> int:
     conn = session.connection()
     _check_parent(conn, None, a.parent_id)
     now = utcnow()
-    aid = conn.execute(insert(A).values(_values(a) | {
+    aid = conn.execute(insert(A).values(account_values(a) | {
         "uid": a.uid or new_uid(), "created_at": now, "updated_at": now})).inserted_primary_key[0]
     _write_extras(conn, aid, a)
-    _reindex(conn, aid, a)
+    unit_of(session).created(Entity.ACCOUNT, [aid])
     return aid
 
 
 def save(session: Session, a: Account) -> list[int]:
-    """Write an edited account; returns the contacts whose shown company name changed."""
+    """Write an edited account if nobody saved it since `a.version` (else ConflictError);
+    returns the contacts whose shown company name changed."""
     conn = session.connection()
     _check_parent(conn, a.id, a.parent_id)
     old_name = conn.execute(select(A.c.name).where(A.c.id == a.id,
                                                    A.c.deleted_at.is_(None))).scalar()
     if old_name is None:
         raise NotFoundError(f"Account {a.id} does not exist or is in the trash")
-    conn.execute(update(A).where(A.c.id == a.id).values(_values(a) | {"updated_at": utcnow()}))
+    unit_of(session).will_change(Entity.ACCOUNT, [a.id])
+    common.save_row(conn, A, a.id, a.version, account_values(a), "account",
+                    lambda: get(session, a.id), a)
     _write_extras(conn, a.id, a)
-    _reindex(conn, a.id, a)
     if old_name == a.name.strip():
         return []
+    # Their stored rows do not change (they point at the account), but what they show does.
     people = contact_repo.ids_at_account(session, a.id)
-    for cid in people:  # contacts are found by their company's name too
-        contact_repo.reindex(conn, cid, contact_repo.get(session, cid), a.name.strip())
+    unit_of(session).touched(Entity.CONTACT, people)
     return people
 
 
@@ -103,31 +102,25 @@ def get(session: Session, account_id: int, *, include_deleted: bool = False) -> 
         custom=common.custom_of(conn, FieldOwner.ACCOUNT, account_id),
         tags=common.tags_of(conn, account_tags, "account_id", account_id),
         id=row.id, uid=row.uid, created_at=row.created_at, updated_at=row.updated_at,
-        deleted_at=row.deleted_at, remote_href=row.remote_href, remote_etag=row.remote_etag,
-        parent_name=row.parent_name)
+        deleted_at=row.deleted_at, version=row.version, parent_name=row.parent_name)
 
 
 def set_deleted(session: Session, ids: Sequence[int], deleted: bool) -> list[int]:
-    conn = session.connection()
-    changed = common.set_deleted(conn, A, ids, utcnow() if deleted else None, "account")
-    if deleted:
-        search_index.remove_accounts(conn, changed)
-    else:
-        for aid in changed:
-            _reindex(conn, aid, get(session, aid))
-    return changed
+    unit_of(session).will_change(Entity.ACCOUNT, ids)
+    return common.set_deleted(session.connection(), A, ids, utcnow() if deleted else None,
+                              "account")
+
+
+def trashed(session: Session, ids: Sequence[int]) -> list[int]:
+    return list(session.connection().execute(
+        select(A.c.id).where(A.c.id.in_(list(ids)), A.c.deleted_at.is_not(None))).scalars())
 
 
 def purge(session: Session, ids: Sequence[int]) -> list[int]:
-    """Delete trashed accounts for good; their contacts stay, unlinked (FK SET NULL)."""
-    conn = session.connection()
-    gone = list(conn.execute(select(A.c.id).where(A.c.id.in_(ids), A.c.deleted_at.is_not(None)))
-                .scalars())
+    """Delete trashed accounts for good; their contacts stay, unlinked (FK SET NULL), which
+    the unit journals and reports as a change of those contacts."""
+    gone = trashed(session, ids)
     if gone:
-        people = list(conn.execute(select(C.c.id).where(C.c.account_id.in_(gone),
-                                                        C.c.deleted_at.is_(None))).scalars())
-        conn.execute(delete(A).where(A.c.id.in_(gone)))
-        search_index.remove_accounts(conn, gone)
-        for cid in people:
-            contact_repo.reindex(conn, cid, contact_repo.get(session, cid), "")
+        unit_of(session).will_purge(Entity.ACCOUNT, gone)
+        session.connection().execute(delete(A).where(A.c.id.in_(gone)))
     return gone

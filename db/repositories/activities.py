@@ -9,6 +9,7 @@ from sqlalchemy import Connection, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.activity import Activity, ActivityKind, ActivityStatus, Priority
+from app.domain.changes import Entity
 from app.domain.errors import NotFoundError
 from db.models import (
     AccountRow,
@@ -20,6 +21,7 @@ from db.models import (
     utcnow,
 )
 from db.repositories import common
+from db.unit import unit_of
 
 T, ATT, CLR = ActivityRow.__table__, activity_attendees, ClearedOccurrenceRow.__table__
 C, A = ContactRow.__table__, AccountRow.__table__
@@ -36,8 +38,7 @@ def _values(a: Activity) -> dict:
         "alarm_minutes": a.alarm_minutes, "status": a.status.value, "account_id": a.account_id,
         "series_id": a.series_id, "recurrence_key": a.recurrence_key,
         "first_start_utc": first, "last_end_utc": last,
-        "extra": common.encode_extra(a.extra), "remote_href": a.remote_href,
-        "remote_etag": a.remote_etag}
+        "extra": common.encode_extra(a.extra)}
 
 
 def _check_links(conn: Connection, a: Activity) -> None:
@@ -52,16 +53,16 @@ def add(session: Session, a: Activity) -> int:
     aid = conn.execute(insert(T).values(_values(a) | {
         "uid": a.uid or new_uid(), "created_at": now, "updated_at": now})).inserted_primary_key[0]
     common.replace_links(conn, ATT, "activity_id", aid, "contact_id", a.attendee_ids)
+    unit_of(session).created(Entity.ACTIVITY, [aid])
     return aid
 
 
 def save(session: Session, a: Activity) -> None:
     conn = session.connection()
     _check_links(conn, a)
-    result = conn.execute(update(T).where(T.c.id == a.id, T.c.deleted_at.is_(None))
-                          .values(_values(a) | {"updated_at": utcnow()}))
-    if result.rowcount != 1:
-        raise NotFoundError(f"Activity {a.id} does not exist or is in the trash")
+    unit_of(session).will_change(Entity.ACTIVITY, [a.id])
+    common.save_row(conn, T, a.id, a.version, _values(a), "activity",
+                    lambda: get(session, a.id), a)
     common.replace_links(conn, ATT, "activity_id", a.id, "contact_id", a.attendee_ids)
 
 
@@ -75,7 +76,7 @@ def _from_row(row, attendees: list[int]) -> Activity:
         status=ActivityStatus(row.status), series_id=row.series_id,
         recurrence_key=row.recurrence_key, extra=common.decode_extra(row.extra), id=row.id,
         uid=row.uid, created_at=row.created_at, updated_at=row.updated_at,
-        deleted_at=row.deleted_at, remote_href=row.remote_href, remote_etag=row.remote_etag)
+        deleted_at=row.deleted_at, version=row.version)
 
 
 def get(session: Session, activity_id: int, *, include_deleted: bool = False) -> Activity:
@@ -89,12 +90,15 @@ def get(session: Session, activity_id: int, *, include_deleted: bool = False) ->
 
 
 def set_deleted(session: Session, ids: Sequence[int], deleted: bool) -> list[int]:
+    unit_of(session).will_change(Entity.ACTIVITY, ids)
     return common.set_deleted(session.connection(), T, ids, utcnow() if deleted else None,
                               "activity")
 
 
-def mark_cleared(conn: Connection, activity_id: int, key: datetime | None,
+def mark_cleared(session: Session, activity_id: int, key: datetime | None,
                  history_id: int) -> None:
+    conn = session.connection()
+    unit_of(session).will_change(Entity.ACTIVITY, [activity_id])
     if key is None:
         conn.execute(update(T).where(T.c.id == activity_id)
                      .values(status=ActivityStatus.CLEARED.value, updated_at=utcnow()))
@@ -154,3 +158,23 @@ def overdue_singles(conn: Connection, before_utc: datetime) -> list[Activity]:
         T.c.first_start_utc < before_utc).order_by(T.c.first_start_utc)).all()
     return [_from_row(r, []) for r in rows]
 
+
+
+def shift_occurrence_keys(session: Session, series_id: int, shift: timedelta) -> None:
+    """A whole series moved: its cleared occurrences and the occurrences moved out of it
+    (RECURRENCE-ID) are keyed by the old wall-clock starts, so they move by the same step."""
+    conn = session.connection()
+    keys = list(conn.execute(select(CLR.c.occurrence_key).where(CLR.c.activity_id == series_id)
+                             .order_by(CLR.c.occurrence_key.desc() if shift > timedelta(0)
+                                       else CLR.c.occurrence_key)).scalars())
+    for key in keys:  # one at a time, latest first, so no two keys ever collide mid-way
+        conn.execute(update(CLR).where(CLR.c.activity_id == series_id,
+                                       CLR.c.occurrence_key == key)
+                     .values(occurrence_key=key + shift))
+    singles = list(conn.execute(select(T.c.id, T.c.recurrence_key).where(
+        T.c.series_id == series_id, T.c.recurrence_key.is_not(None))))
+    if singles:
+        unit_of(session).will_change(Entity.ACTIVITY, [r.id for r in singles])
+        for r in singles:
+            conn.execute(update(T).where(T.c.id == r.id)
+                         .values(recurrence_key=r.recurrence_key + shift))

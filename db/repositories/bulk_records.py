@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from app.domain.account import Account
 from app.domain.activity import Activity
+from app.domain.changes import Entity
 from app.domain.groups import FieldOwner
 from app.domain.quote import Quote, quote_number
-from db import search_index
+from db.ids import reserve
 from db.models import (
     AccountRow,
     ActivityRow,
@@ -40,22 +41,24 @@ from db.models import (
     new_uid,
     utcnow,
 )
+from db.repositories import accounts as account_repo
 from db.repositories import common
 from db.repositories import quotes as quote_repo
-from db.repositories.bulk import Inserter, next_id
+from db.repositories.bulk import Inserter
+from db.unit import unit_of
 
 A, T, Q, L = AccountRow.__table__, ActivityRow.__table__, QuoteRow.__table__, QuoteLineRow.__table__
 CLEARED, SETTINGS = ClearedOccurrenceRow.__table__, SettingRow.__table__
 
 ACCOUNT_COLUMNS = (
     "id", "uid", "name", "sort_name", "industry", "website", "main_phone", "street", "locality",
-    "region", "postal_code", "country", "notes", "parent_id", "extra", "remote_href",
-    "remote_etag", "created_at", "updated_at")
+    "region", "postal_code", "country", "notes", "parent_id", "extra", "created_at",
+    "updated_at")
 ACTIVITY_COLUMNS = (
     "id", "uid", "kind", "regarding", "details", "location", "start_local", "duration_minutes",
     "tz", "all_day", "priority", "rrule", "exdates", "alarm_minutes", "status", "account_id",
-    "series_id", "recurrence_key", "first_start_utc", "last_end_utc", "extra", "remote_href",
-    "remote_etag", "created_at", "updated_at")
+    "series_id", "recurrence_key", "first_start_utc", "last_end_utc", "extra", "created_at",
+    "updated_at")
 QUOTE_COLUMNS = (
     "id", "uid", "number", "title", "account_id", "contact_id", "issue_date", "valid_until",
     "status", "currency", "notes", "created_at", "updated_at")
@@ -70,10 +73,10 @@ GROUP_LINKS = {FieldOwner.CONTACT: (group_contacts, "contact_id"),
 
 
 def id_marks(session: Session) -> tuple[int, ...]:
-    """The highest id of every kind of record that carries a UID: a cheap fingerprint of what
+    """The next id of every kind of record that carries a UID: a cheap fingerprint of what
     is stored already, for callers that must not repeat UIDs when adding to existing data."""
     conn = session.connection()
-    return tuple(next_id(conn, t) - 1 for t in (
+    return tuple(reserve(conn, t, 1)[0] for t in (
         A, ContactRow.__table__, HistoryRow.__table__, T, Q, ProductRow.__table__,
         GroupRow.__table__))
 
@@ -83,28 +86,21 @@ def add_accounts(session: Session, accounts: Sequence[Account]) -> list[int]:
     parents within the same batch); tags and custom values go through link_tags and
     add_custom_values, so an account carrying them is refused rather than half-written."""
     conn = session.connection()
-    first = next_id(conn, A)
+    ids = reserve(conn, A, len(accounts))
     ins = Inserter(conn, A, ACCOUNT_COLUMNS)
     now = ins.processor("created_at")(utcnow())
     extra = ins.processor("extra")
-    rows, people, digits = [], [], []
-    for aid, a in enumerate(accounts, first):
+    rows = []
+    for aid, a in zip(ids, accounts, strict=True):
         if a.tags or a.custom:
             raise ValueError(f"{a.name}: bulk accounts take tags and custom values separately")
-        name = a.name.strip()
-        ad = a.address
-        rows.append((aid, a.uid or new_uid(), name, name.casefold(), a.industry, a.website,
-                     a.main_phone, ad.street, ad.locality, ad.region, ad.postal_code, ad.country,
-                     a.notes, a.parent_id, extra(common.encode_extra(a.extra)), a.remote_href,
-                     a.remote_etag, now, now))
-        doc = search_index.account_doc(aid, name=name, industry=a.industry, website=a.website,
-                                       phone=a.main_phone, locality=ad.locality, notes=a.notes)
-        people.append((doc.rowid, doc.name, doc.detail, doc.body))
-        if doc.phones:
-            digits.append((doc.rowid, doc.phones))
+        # The accounts repository's own mapping, so both paths store the same row.
+        v = account_repo.account_values(a)
+        v["extra"] = extra(v["extra"])
+        rows.append((aid, a.uid or new_uid(), *(v[c] for c in ACCOUNT_COLUMNS[2:-2]), now, now))
     ins.run(rows)
-    search_index.put_people_rows(conn, people, digits)
-    return list(range(first, first + len(accounts)))
+    unit_of(session).created_bulk(Entity.ACCOUNT, ids)
+    return ids
 
 
 def refresh_statistics(session: Session) -> None:
@@ -131,25 +127,25 @@ def add_activities(session: Session, activities: Sequence[Activity]) -> list[int
     """Insert activities (validated, so rules are normalised) with their attendees, including
     the UTC bounds that range queries prune on."""
     conn = session.connection()
-    first = next_id(conn, T)
+    ids = reserve(conn, T, len(activities))
     ins = Inserter(conn, T, ACTIVITY_COLUMNS)
     wall, instant, json = (ins.processor(c) for c in ("start_local", "first_start_utc", "exdates"))
     flag = ins.processor("all_day")
     now = instant(utcnow())
     rows, attendees = [], []
-    for aid, a in enumerate(activities, first):
+    for aid, a in zip(ids, activities, strict=True):
         begin, end = a.schedule.utc_bounds()
         rows.append((
             aid, a.uid or new_uid(), a.kind.value, a.regarding, a.details, a.location,
             wall(a.start), int(a.duration.total_seconds() // 60), a.tz, flag(a.all_day),
             a.priority.value, a.rrule, json([d.isoformat() for d in a.exdates] or None),
             a.alarm_minutes, a.status.value, a.account_id, a.series_id, wall(a.recurrence_key),
-            instant(begin), instant(end), json(common.encode_extra(a.extra)), a.remote_href,
-            a.remote_etag, now, now))
+            instant(begin), instant(end), json(common.encode_extra(a.extra)), now, now))
         attendees.extend((aid, cid) for cid in dict.fromkeys(a.attendee_ids))
     ins.run(rows)
     Inserter(conn, activity_attendees, ("activity_id", "contact_id")).run(attendees)
-    return list(range(first, first + len(activities)))
+    unit_of(session).created_bulk(Entity.ACTIVITY, ids)
+    return ids
 
 
 def add_cleared_occurrences(session: Session,
@@ -191,13 +187,13 @@ def reserve_quote_numbers(session: Session, count: int) -> list[str]:
 def add_quotes(session: Session, quotes: Sequence[Quote]) -> list[int]:
     """Insert quotes (numbers already reserved) in their given status, with their lines."""
     conn = session.connection()
-    first = next_id(conn, Q)
+    ids = reserve(conn, Q, len(quotes))
     heads, lines = Inserter(conn, Q, QUOTE_COLUMNS), Inserter(conn, L, LINE_COLUMNS)
     day = heads.processor("issue_date")
     cash = lines.processor("unit_price")
     now = heads.processor("created_at")(utcnow())
     head_rows, line_rows = [], []
-    for qid, q in enumerate(quotes, first):
+    for qid, q in zip(ids, quotes, strict=True):
         if not q.number:
             raise ValueError("bulk quotes need their numbers reserved first")
         head_rows.append((qid, q.uid or new_uid(), q.number, q.title.strip(), q.account_id,
@@ -209,7 +205,8 @@ def add_quotes(session: Session, quotes: Sequence[Quote]) -> list[int]:
                               cash(ln.tax_rate)))
     heads.run(head_rows)
     lines.run(line_rows)
-    return list(range(first, first + len(quotes)))
+    unit_of(session).created_bulk(Entity.QUOTE, ids)
+    return ids
 
 
 def link_tags(session: Session, owner: FieldOwner, pairs: Sequence[tuple[int, int]]) -> None:

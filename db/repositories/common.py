@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
+from app.domain.conflict import ConflictError
 from app.domain.contact import RawProperty
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.groups import CustomFieldDef, FieldKind, FieldOwner
@@ -26,6 +27,14 @@ def decode_extra(data: list | None) -> list[RawProperty]:
 
 def tag_key(name: str) -> str:
     return " ".join(name.split()).casefold()
+
+
+def encode_params(params) -> list | None:
+    return [list(kv) for kv in params] if params else None
+
+
+def decode_params(data: list | None) -> tuple[tuple[str, str], ...]:
+    return tuple(tuple(kv) for kv in data or ())
 
 
 def set_tags(conn: Connection, link: Table, owner_col: str, owner_id: int,
@@ -106,6 +115,34 @@ def replace_links(conn: Connection, link: Table, owner_col: str, owner_id: int,
     unique = list(dict.fromkeys(other_ids))
     if unique:
         conn.execute(insert(link), [{owner_col: owner_id, other_col: i} for i in unique])
+
+
+def save_row(conn: Connection, table: Table, record_id: int | None, version: int,
+             values: dict, what: str, stored: Callable[[], object],
+             attempted: object) -> None:
+    """Write a live record's row if it is still at the version the edit started from:
+    `UPDATE ... WHERE id = ? AND version = ?`. A stale save raises ConflictError carrying the
+    stored and the attempted record, and writes nothing. (The unit of work moves the version
+    on when it commits.)"""
+    if record_id is None:
+        raise ValidationError(f"Only a saved {what} can be updated")
+    if version < 1:
+        raise ValidationError(
+            f"Saving a {what} needs the version it was edited from; read it first")
+    result = conn.execute(update(table).where(
+        table.c.id == record_id, table.c.deleted_at.is_(None), table.c.version == version)
+        .values(values | {"updated_at": utcnow()}))
+    if result.rowcount == 1:
+        return
+    row = conn.execute(select(table.c.version, table.c.deleted_at)
+                       .where(table.c.id == record_id)).first()
+    if row is None or row.deleted_at is not None:
+        raise NotFoundError(f"{what.capitalize()} {record_id} does not exist or is in the trash")
+    current = stored()
+    fields = [k for k in getattr(attempted, "__dataclass_fields__", {})
+              if k not in ("version", "updated_at", "created_at", "account_name", "parent_name")
+              and getattr(current, k, None) != getattr(attempted, k, None)]
+    raise ConflictError(f"This {what}", current, attempted, fields)
 
 
 def set_deleted(conn: Connection, table: Table, ids: Sequence[int], when: datetime | None,

@@ -1,4 +1,7 @@
-"""Contacts: domain Contact <-> the contacts table and its child tables, plus the search index."""
+"""Contacts: domain Contact <-> the contacts table and its child tables. The one row mapping
+for contacts: the bulk path (bulk.py) builds its tuples from `contact_values` and `child_rows`
+too. What changed is reported to the unit of work, which journals it and keeps the search
+index in step."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.domain.changes import Entity
 from app.domain.contact import (
     Address,
     Contact,
@@ -15,12 +19,11 @@ from app.domain.contact import (
     ImHandle,
     Phone,
     Website,
-    sort_key_of,
+    sort_keys_of,
 )
 from app.domain.dates import PartialDate
 from app.domain.errors import NotFoundError
 from app.domain.groups import FieldOwner
-from db import search_index
 from db.models import (
     AccountRow,
     AddressRow,
@@ -34,6 +37,7 @@ from db.models import (
     utcnow,
 )
 from db.repositories import common
+from db.unit import unit_of
 
 C = ContactRow.__table__
 A = AccountRow.__table__
@@ -42,40 +46,60 @@ WEBS, IMS = WebsiteRow.__table__, ImRow.__table__
 CHILD_TABLES = (PHONES, EMAILS, ADDRS, WEBS, IMS)
 
 
-def contact_values(c: Contact) -> dict:
+# The one row mapping for contacts. Both the single path (here) and the bulk path (bulk.py)
+# build rows with these functions; only how values reach the driver differs (`js` turns a JSON
+# value into what the path binds: itself for SQLAlchemy, text for the bulk executemany).
+CONTACT_COLUMNS = (
+    "prefix", "given", "middle", "family", "suffix", "nickname", "display_name", "sort_name",
+    "family_sort", "account_id", "title", "department", "birthday", "bday_month", "bday_day",
+    "anniversary", "photo", "photo_mime", "status", "source", "owner", "notes", "extra")
+DETAIL = ("contact_id", "label", "preferred", "position", "params", "vgroup")
+DETAIL_COLUMNS = {
+    PHONES: (*DETAIL, "value"), EMAILS: (*DETAIL, "value"),
+    ADDRS: (*DETAIL, "po_box", "extended", "street", "locality", "region", "postal_code",
+            "country"),
+    WEBS: (*DETAIL, "url"), IMS: (*DETAIL, "service", "handle"),
+}
+
+
+def _same(value):
+    return value
+
+
+def contact_row(c: Contact, js=_same) -> tuple:
+    """Values for CONTACT_COLUMNS."""
     display = c.display_name
+    given_first, family_first = sort_keys_of(c)
+    b, ann = c.birthday, c.anniversary
+    return (c.prefix, c.given, c.middle, c.family, c.suffix, c.nickname, display, given_first,
+            family_first, c.account_id, c.title, c.department, b.iso() if b else None,
+            b.month if b else None, b.day if b else None, ann.iso() if ann else None, c.photo,
+            c.photo_mime, c.status.value, c.source, c.owner, c.notes,
+            js(common.encode_extra(c.extra)) if c.extra else None)
+
+
+def detail_rows(contact_id: int, c: Contact, js=_same) -> dict:
+    """Rows (tuples in DETAIL_COLUMNS order) for each child table, in the user's order."""
+    def base(i, d):
+        return (contact_id, d.label, d.preferred, i,
+                js(common.encode_params(d.params)) if d.params else None, d.group)
     return {
-        "prefix": c.prefix, "given": c.given, "middle": c.middle, "family": c.family,
-        "suffix": c.suffix, "nickname": c.nickname, "display_name": display,
-        "sort_name": sort_key_of(display), "account_id": c.account_id, "title": c.title,
-        "department": c.department,
-        "birthday": c.birthday.iso() if c.birthday else None,
-        "bday_month": c.birthday.month if c.birthday else None,
-        "bday_day": c.birthday.day if c.birthday else None,
-        "anniversary": c.anniversary.iso() if c.anniversary else None,
-        "photo": c.photo, "photo_mime": c.photo_mime, "status": c.status.value,
-        "source": c.source, "owner": c.owner, "notes": c.notes,
-        "extra": common.encode_extra(c.extra),
-        "remote_href": c.remote_href, "remote_etag": c.remote_etag,
+        PHONES: [(*base(i, p), p.value) for i, p in enumerate(c.phones)],
+        EMAILS: [(*base(i, e), e.value) for i, e in enumerate(c.emails)],
+        ADDRS: [(*base(i, a), a.po_box, a.extended, a.street, a.locality, a.region,
+                 a.postal_code, a.country) for i, a in enumerate(c.addresses)],
+        WEBS: [(*base(i, w), w.url) for i, w in enumerate(c.websites)],
+        IMS: [(*base(i, m), m.service, m.handle) for i, m in enumerate(c.ims)],
     }
+
+
+def contact_values(c: Contact) -> dict:
+    return dict(zip(CONTACT_COLUMNS, contact_row(c), strict=True))
 
 
 def child_rows(contact_id: int, c: Contact) -> dict:
-    """Rows for each child table, in the order the user gave them."""
-    def base(i, item):
-        return {"contact_id": contact_id, "label": item.label, "preferred": item.preferred,
-                "position": i}
-    return {
-        PHONES: [base(i, p) | {"value": p.value} for i, p in enumerate(c.phones)],
-        EMAILS: [base(i, e) | {"value": e.value} for i, e in enumerate(c.emails)],
-        ADDRS: [base(i, a) | {"po_box": a.po_box, "extended": a.extended, "street": a.street,
-                              "locality": a.locality, "region": a.region,
-                              "postal_code": a.postal_code, "country": a.country}
-                for i, a in enumerate(c.addresses)],
-        WEBS: [base(i, w) | {"url": w.url} for i, w in enumerate(c.websites)],
-        IMS: [base(i, m) | {"service": m.service, "handle": m.handle}
-              for i, m in enumerate(c.ims)],
-    }
+    return {t: [dict(zip(DETAIL_COLUMNS[t], r, strict=True)) for r in rows]
+            for t, rows in detail_rows(contact_id, c).items()}
 
 
 def _write_children(conn: Connection, contact_id: int, c: Contact, replace: bool) -> None:
@@ -95,37 +119,29 @@ def _account_name(conn: Connection, account_id: int | None) -> str:
     return name
 
 
-def reindex(conn: Connection, contact_id: int, c: Contact, company: str) -> None:
-    search_index.put_people(conn, [search_index.contact_doc(
-        contact_id, display=c.display_name, nickname=c.nickname, company=company,
-        title=c.title, department=c.department, emails=[e.value for e in c.emails],
-        phones=[p.value for p in c.phones], notes=c.notes)])
-
-
 def add(session: Session, c: Contact) -> int:
     conn = session.connection()
-    company = _account_name(conn, c.account_id)
+    _account_name(conn, c.account_id)
     now = utcnow()
     values = contact_values(c) | {"uid": c.uid or new_uid(), "created_at": now,
                                   "updated_at": now}
     cid = conn.execute(insert(C).values(values)).inserted_primary_key[0]
     _write_children(conn, cid, c, replace=False)
     write_extras(conn, cid, c)
-    reindex(conn, cid, c, company)
+    unit_of(session).created(Entity.CONTACT, [cid])
     return cid
 
 
 def save(session: Session, c: Contact) -> None:
-    """Write an edited contact, its details, tags and custom values in place."""
+    """Write an edited contact, its details, tags and custom values in place, if nobody saved
+    it since `c.version` (else ConflictError)."""
     conn = session.connection()
-    company = _account_name(conn, c.account_id)
-    result = conn.execute(update(C).where(C.c.id == c.id, C.c.deleted_at.is_(None))
-                          .values(contact_values(c) | {"updated_at": utcnow()}))
-    if result.rowcount != 1:
-        raise NotFoundError(f"Contact {c.id} does not exist or is in the trash")
+    _account_name(conn, c.account_id)
+    unit_of(session).will_change(Entity.CONTACT, [c.id])
+    common.save_row(conn, C, c.id, c.version, contact_values(c), "contact",
+                    lambda: get(session, c.id), c)
     _write_children(conn, c.id, c, replace=True)
     write_extras(conn, c.id, c)
-    reindex(conn, c.id, c, company)
 
 
 def write_extras(conn: Connection, cid: int, c: Contact) -> None:
@@ -150,55 +166,86 @@ def get(session: Session, contact_id: int, *, include_deleted: bool = False) -> 
         anniversary=PartialDate.parse(row.anniversary) if row.anniversary else None,
         photo=row.photo, photo_mime=row.photo_mime, status=ContactStatus(row.status),
         source=row.source, owner=row.owner, notes=row.notes,
-        phones=[Phone(r.value, r.label, r.preferred) for r in kids[PHONES]],
-        emails=[Email(r.value, r.label, r.preferred) for r in kids[EMAILS]],
+        phones=[Phone(r.value, r.label, r.preferred, *_vcard(r)) for r in kids[PHONES]],
+        emails=[Email(r.value, r.label, r.preferred, *_vcard(r)) for r in kids[EMAILS]],
         addresses=[Address(r.street, r.locality, r.region, r.postal_code, r.country, r.po_box,
-                           r.extended, r.label, r.preferred) for r in kids[ADDRS]],
-        websites=[Website(r.url, r.label, r.preferred) for r in kids[WEBS]],
-        ims=[ImHandle(r.handle, r.service, r.label, r.preferred) for r in kids[IMS]],
+                           r.extended, r.label, r.preferred, *_vcard(r)) for r in kids[ADDRS]],
+        websites=[Website(r.url, r.label, r.preferred, *_vcard(r)) for r in kids[WEBS]],
+        ims=[ImHandle(r.handle, r.service, r.label, r.preferred, *_vcard(r))
+             for r in kids[IMS]],
         extra=common.decode_extra(row.extra),
         custom=common.custom_of(conn, FieldOwner.CONTACT, contact_id),
         tags=common.tags_of(conn, contact_tags, "contact_id", contact_id),
         id=row.id, uid=row.uid, created_at=row.created_at, updated_at=row.updated_at,
-        deleted_at=row.deleted_at, remote_href=row.remote_href, remote_etag=row.remote_etag,
-        account_name=row.account_name,
+        deleted_at=row.deleted_at, version=row.version, account_name=row.account_name,
     )
 
 
+def _vcard(row) -> tuple:
+    return common.decode_params(row.params), row.vgroup
+
+
 def set_deleted(session: Session, ids: Sequence[int], deleted: bool) -> list[int]:
-    """Move contacts to the trash or back; the search index follows."""
-    conn = session.connection()
-    changed = common.set_deleted(conn, C, ids, utcnow() if deleted else None, "contact")
-    if deleted:
-        search_index.remove_contacts(conn, changed)
-    else:
-        for cid in changed:
-            c = get(session, cid)
-            reindex(conn, cid, c, c.account_name or "")
-    return changed
+    """Move contacts to the trash or back."""
+    unit_of(session).will_change(Entity.CONTACT, ids)
+    return common.set_deleted(session.connection(), C, ids, utcnow() if deleted else None,
+                              "contact")
+
+
+def trashed(session: Session, ids: Sequence[int]) -> list[int]:
+    """Those of `ids` that are in the trash."""
+    return list(session.connection().execute(
+        select(C.c.id).where(C.c.id.in_(list(ids)), C.c.deleted_at.is_not(None))).scalars())
 
 
 def purge(session: Session, ids: Sequence[int]) -> list[int]:
-    """Delete for good (child rows cascade). Only contacts already in the trash."""
-    conn = session.connection()
-    gone = list(conn.execute(select(C.c.id).where(C.c.id.in_(ids), C.c.deleted_at.is_not(None)))
-                .scalars())
+    """Delete for good (child rows cascade). The caller checked they are all in the trash."""
+    gone = trashed(session, ids)
     if gone:
-        conn.execute(delete(C).where(C.c.id.in_(gone)))
-        search_index.remove_contacts(conn, gone)
+        unit_of(session).will_purge(Entity.CONTACT, gone)
+        session.connection().execute(delete(C).where(C.c.id.in_(gone)))
     return gone
 
 
 def link_account(session: Session, contact_ids: Sequence[int], account_id: int | None) -> None:
+    """One set-based pass: 5,000 contacts are one UPDATE, and the index follows at commit."""
     conn = session.connection()
     _account_name(conn, account_id)
-    conn.execute(update(C).where(C.c.id.in_(contact_ids))
-                 .values(account_id=account_id, updated_at=utcnow()))
-    for cid in contact_ids:
-        c = get(session, cid)
-        reindex(conn, cid, c, c.account_name or "")
+    ids = list(dict.fromkeys(contact_ids))
+    common.require(conn, C, ids, "contact")
+    unit_of(session).will_change(Entity.CONTACT, ids)
+    for i in range(0, len(ids), 900):
+        conn.execute(update(C).where(C.c.id.in_(ids[i:i + 900]))
+                     .values(account_id=account_id, updated_at=utcnow()))
 
 
 def ids_at_account(session: Session, account_id: int) -> list[int]:
     return list(session.connection().execute(
         select(C.c.id).where(C.c.account_id == account_id, C.c.deleted_at.is_(None))).scalars())
+
+
+def move_links(session: Session, from_id: int, to_id: int) -> None:
+    """Point what refers to one contact at another (a merge): history items, activities'
+    attendee lists and quotes. Each changed record is journaled, so undo puts them back."""
+    from db.models import QuoteRow, activity_attendees, history_contacts
+
+    conn = session.connection()
+    tx = unit_of(session)
+    for entity, link, owner in ((Entity.HISTORY, history_contacts, "history_id"),
+                                (Entity.ACTIVITY, activity_attendees, "activity_id")):
+        owners = list(conn.execute(select(link.c[owner]).where(
+            link.c.contact_id == from_id)).scalars())
+        if not owners:
+            continue
+        tx.will_change(entity, owners)
+        have = set(conn.execute(select(link.c[owner]).where(
+            link.c.contact_id == to_id, link.c[owner].in_(owners))).scalars())
+        conn.execute(delete(link).where(link.c.contact_id == from_id))
+        add = [o for o in owners if o not in have]
+        if add:
+            conn.execute(insert(link), [{owner: o, "contact_id": to_id} for o in add])
+    q = QuoteRow.__table__
+    quotes = list(conn.execute(select(q.c.id).where(q.c.contact_id == from_id)).scalars())
+    if quotes:
+        tx.will_change(Entity.QUOTE, quotes)
+        conn.execute(update(q).where(q.c.id.in_(quotes)).values(contact_id=to_id))

@@ -1,18 +1,19 @@
-"""History items (what happened) with their links to contacts, plus the search index."""
+"""History items (what happened) with their links to contacts."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, insert, or_, select, update
+from sqlalchemy import Connection, insert, or_, select
 from sqlalchemy.orm import Session
 
+from app.domain.changes import Entity
 from app.domain.errors import NotFoundError
 from app.domain.history import HistoryItem, HistoryKind, Outcome
 from app.domain.summaries import HistoryEntry
-from db import search_index
 from db.models import AccountRow, ContactRow, HistoryRow, history_contacts, new_uid, utcnow
 from db.repositories import common
+from db.unit import unit_of
 
 H, HC = HistoryRow.__table__, history_contacts
 C, A = ContactRow.__table__, AccountRow.__table__
@@ -37,19 +38,17 @@ def add(session: Session, h: HistoryItem) -> int:
     hid = conn.execute(insert(H).values(_values(h) | {
         "uid": h.uid or new_uid(), "created_at": now, "updated_at": now})).inserted_primary_key[0]
     common.replace_links(conn, HC, "history_id", hid, "contact_id", h.contact_ids)
-    search_index.put_history(conn, [(hid, h.regarding, h.details)])
+    unit_of(session).created(Entity.HISTORY, [hid])
     return hid
 
 
 def save(session: Session, h: HistoryItem) -> None:
     conn = session.connection()
     _check_links(conn, h)
-    result = conn.execute(update(H).where(H.c.id == h.id, H.c.deleted_at.is_(None))
-                          .values(_values(h) | {"updated_at": utcnow()}))
-    if result.rowcount != 1:
-        raise NotFoundError(f"History item {h.id} does not exist or is in the trash")
+    unit_of(session).will_change(Entity.HISTORY, [h.id])
+    common.save_row(conn, H, h.id, h.version, _values(h), "history item",
+                    lambda: get(session, h.id), h)
     common.replace_links(conn, HC, "history_id", h.id, "contact_id", h.contact_ids)
-    search_index.put_history(conn, [(h.id, h.regarding, h.details)])
 
 
 def get(session: Session, history_id: int) -> HistoryItem:
@@ -64,18 +63,13 @@ def get(session: Session, history_id: int) -> HistoryItem:
         details=row.details, outcome=Outcome(row.outcome), duration_minutes=row.duration_minutes,
         contact_ids=links, account_id=row.account_id, activity_id=row.activity_id, id=row.id,
         uid=row.uid, created_at=row.created_at, updated_at=row.updated_at,
-        deleted_at=row.deleted_at)
+        deleted_at=row.deleted_at, version=row.version)
 
 
 def set_deleted(session: Session, ids: Sequence[int], deleted: bool) -> list[int]:
-    conn = session.connection()
-    changed = common.set_deleted(conn, H, ids, utcnow() if deleted else None, "history item")
-    if deleted:
-        search_index.remove_history(conn, changed)
-    else:
-        rows = conn.execute(select(H.c.id, H.c.regarding, H.c.details).where(H.c.id.in_(changed)))
-        search_index.put_history(conn, [tuple(r) for r in rows])
-    return changed
+    unit_of(session).will_change(Entity.HISTORY, ids)
+    return common.set_deleted(session.connection(), H, ids, utcnow() if deleted else None,
+                              "history item")
 
 
 def _entries(conn: Connection, where, limit: int, offset: int) -> list[HistoryEntry]:

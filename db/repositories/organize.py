@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from app.domain.changes import Entity
 from app.domain.errors import NotFoundError
 from app.domain.groups import CustomFieldDef, FieldKind, FieldOwner, Group
 from db.models import (
@@ -40,6 +41,9 @@ from db.models import (
     utcnow,
 )
 from db.repositories.common import field_defs, tag_key
+from db.unit import unit_of
+
+RECORD = {FieldOwner.CONTACT: Entity.CONTACT, FieldOwner.ACCOUNT: Entity.ACCOUNT}
 
 C, A = ContactRow.__table__, AccountRow.__table__
 G, T = GroupRow.__table__, TagRow.__table__
@@ -92,9 +96,10 @@ def list_groups(session: Session, ids: Iterable[int] | None = None) -> list[Grou
 
 
 def group_name_taken(session: Session, name: str, except_id: int | None = None) -> bool:
-    key = name.casefold()
-    rows = session.connection().execute(select(G.c.id, G.c.name))
-    return any(r.name.casefold() == key and r.id != except_id for r in rows)
+    """Asked first for a readable message; the unique name_key is what really enforces it."""
+    found = session.connection().execute(
+        select(G.c.id).where(G.c.name_key == name.casefold())).scalar()
+    return found is not None and found != except_id
 
 
 def require_group(session: Session, group_id: int) -> None:
@@ -106,13 +111,16 @@ def require_group(session: Session, group_id: int) -> None:
 
 def add_group(session: Session, group: Group) -> int:
     now = utcnow()
-    return session.connection().execute(insert(G).values(
-        name=group.name, description=group.description, uid=group.uid or new_uid(),
-        created_at=now, updated_at=now)).inserted_primary_key[0]
+    gid = session.connection().execute(insert(G).values(
+        name=group.name, name_key=group.name.casefold(), description=group.description,
+        uid=group.uid or new_uid(), created_at=now, updated_at=now)).inserted_primary_key[0]
+    unit_of(session).created(Entity.GROUP, [gid])
+    return gid
 
 
 def update_group(session: Session, group_id: int, name: str, description: str | None) -> None:
-    values: dict = {"name": name, "updated_at": utcnow()}
+    unit_of(session).will_change(Entity.GROUP, [group_id])
+    values: dict = {"name": name, "name_key": name.casefold(), "updated_at": utcnow()}
     if description is not None:
         values["description"] = description
     session.connection().execute(update(G).where(G.c.id == group_id).values(values))
@@ -122,6 +130,7 @@ def delete_group(session: Session, group_id: int) -> dict[FieldOwner, list[int]]
     """Delete the group (its links cascade); returns the members it had."""
     members = {owner: _linked(session.connection(), GROUP_LINKS[owner], "group_id", [group_id])
                for owner in FieldOwner}
+    unit_of(session).will_purge(Entity.GROUP, [group_id])
     session.connection().execute(delete(G).where(G.c.id == group_id))
     return members
 
@@ -141,6 +150,7 @@ def add_members(session: Session, group_id: int, owner: FieldOwner,
         link.c.group_id == group_id, link.c[col].in_(ids))).scalars())
     new = [i for i in ids if i not in present]
     if new:
+        unit_of(session).will_change(RECORD[owner], new)
         conn.execute(insert(link), [{"group_id": group_id, col: i} for i in new])
     return new
 
@@ -152,6 +162,7 @@ def remove_members(session: Session, group_id: int, owner: FieldOwner,
     cond = and_(link.c.group_id == group_id, link.c[col].in_(ids))
     gone = list(conn.execute(select(link.c[col]).where(cond)).scalars())
     if gone:
+        unit_of(session).will_change(RECORD[owner], gone)
         conn.execute(delete(link).where(cond))
     return gone
 
@@ -215,6 +226,7 @@ def link_tags(session: Session, owner: FieldOwner, owner_ids: Sequence[int],
         link.c.tag_id.in_(tag_ids), link.c[col].in_(owner_ids))).all())
     rows = [{"tag_id": t, col: o} for t in tag_ids for o in owner_ids if (t, o) not in present]
     if rows:
+        unit_of(session).will_change(RECORD[owner], {r[col] for r in rows})
         conn.execute(insert(link), rows)
     return {r[col] for r in rows}, {r["tag_id"] for r in rows}
 
@@ -226,6 +238,7 @@ def unlink_tags(session: Session, owner: FieldOwner, owner_ids: Sequence[int],
     cond = and_(link.c.tag_id.in_(tag_ids), link.c[col].in_(owner_ids))
     gone = conn.execute(select(link.c.tag_id, link.c[col]).where(cond)).all()
     if gone:
+        unit_of(session).will_change(RECORD[owner], {o for _, o in gone})
         conn.execute(delete(link).where(cond))
     return {o for _, o in gone}, {t for t, _ in gone}
 
@@ -247,6 +260,7 @@ def tag_holders(session: Session, tag_id: int) -> dict[FieldOwner, list[int]]:
 
 
 def rename_tag(session: Session, tag_id: int, name: str) -> None:
+    unit_of(session).will_change(Entity.TAG, [tag_id])
     session.connection().execute(update(T).where(T.c.id == tag_id)
                                  .values(name=name, key=tag_key(name)))
 
@@ -254,6 +268,9 @@ def rename_tag(session: Session, tag_id: int, name: str) -> None:
 def merge_tag(session: Session, from_id: int, into_id: int) -> None:
     """Move every link of one tag onto another, skipping records that already have both."""
     conn = session.connection()
+    for owner, ids in tag_holders(session, from_id).items():
+        unit_of(session).will_change(RECORD[owner], ids)
+    unit_of(session).will_purge(Entity.TAG, [from_id])
     for link, col, _ in TAG_LINKS.values():
         other = link.alias("already")
         conn.execute(insert(link).from_select(
@@ -265,6 +282,7 @@ def merge_tag(session: Session, from_id: int, into_id: int) -> None:
 
 
 def delete_tag(session: Session, tag_id: int) -> None:
+    unit_of(session).will_purge(Entity.TAG, [tag_id])
     session.connection().execute(delete(T).where(T.c.id == tag_id))
 
 
@@ -293,12 +311,25 @@ def get_field(session: Session, field_id: int) -> CustomFieldDef:
 def add_field(session: Session, d: CustomFieldDef) -> int:
     conn = session.connection()
     last = conn.execute(select(func.max(F.c.position)).where(F.c.owner == d.owner.value)).scalar()
-    return conn.execute(insert(F).values(
-        owner=d.owner.value, name=d.name, kind=d.kind.value, choices=d.choices or None,
-        position=0 if last is None else last + 1)).inserted_primary_key[0]
+    fid = conn.execute(insert(F).values(
+        owner=d.owner.value, name=d.name, name_key=d.name.casefold(), kind=d.kind.value,
+        choices=d.choices or None, position=0 if last is None else last + 1)
+    ).inserted_primary_key[0]
+    unit_of(session).created(Entity.CUSTOM_FIELD, [fid])
+    return fid
+
+
+def field_name_taken(session: Session, owner: FieldOwner, name: str,
+                     except_id: int | None) -> bool:
+    found = session.connection().execute(select(F.c.id).where(
+        F.c.owner == owner.value, F.c.name_key == name.casefold())).scalar()
+    return found is not None and found != except_id
 
 
 def update_field(session: Session, field_id: int, **values) -> None:
+    unit_of(session).will_change(Entity.CUSTOM_FIELD, [field_id])
+    if "name" in values:
+        values["name_key"] = values["name"].casefold()
     session.connection().execute(update(F).where(F.c.id == field_id).values(**values))
 
 
@@ -322,11 +353,13 @@ def value_holders(session: Session, d: CustomFieldDef) -> list[int]:
 
 def delete_field(session: Session, field_id: int) -> None:
     # Values go with it through ON DELETE CASCADE (foreign keys are on for every connection).
+    unit_of(session).will_purge(Entity.CUSTOM_FIELD, [field_id])
     session.connection().execute(delete(F).where(F.c.id == field_id))
 
 
 def set_positions(session: Session, ids: Sequence[int]) -> None:
     conn = session.connection()
+    unit_of(session).will_change(Entity.CUSTOM_FIELD, ids)
     for position, field_id in enumerate(ids):
         conn.execute(update(F).where(F.c.id == field_id).values(position=position))
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.domain.changes import Entity
 from app.domain.errors import NotFoundError
 from app.domain.quote import (
     DEFAULT_NUMBER_PREFIX,
@@ -28,6 +29,7 @@ from db.models import (
     utcnow,
 )
 from db.repositories import common
+from db.unit import unit_of
 
 Q, L, P, S = QuoteRow.__table__, QuoteLineRow.__table__, ProductRow.__table__, SettingRow.__table__
 A, C = AccountRow.__table__, ContactRow.__table__
@@ -94,21 +96,21 @@ def _product_values(p: Product) -> dict:
 def _product_of(row) -> Product:
     return Product(name=row.name, unit_price=row.unit_price, sku=row.sku,
                    description=row.description, tax_rate=row.tax_rate, currency=row.currency,
-                   active=row.active, id=row.id, uid=row.uid)
+                   active=row.active, id=row.id, uid=row.uid, version=row.version)
 
 
 def add_product(session: Session, p: Product) -> int:
     now = utcnow()
-    return session.connection().execute(insert(P).values(_product_values(p) | {
+    pid = session.connection().execute(insert(P).values(_product_values(p) | {
         "uid": p.uid or new_uid(), "created_at": now, "updated_at": now})).inserted_primary_key[0]
+    unit_of(session).created(Entity.PRODUCT, [pid])
+    return pid
 
 
 def save_product(session: Session, p: Product) -> None:
-    result = session.connection().execute(
-        update(P).where(P.c.id == p.id, P.c.deleted_at.is_(None))
-        .values(_product_values(p) | {"updated_at": utcnow()}))
-    if result.rowcount != 1:
-        raise NotFoundError(f"Product {p.id} does not exist or is in the trash")
+    unit_of(session).will_change(Entity.PRODUCT, [p.id])
+    common.save_row(session.connection(), P, p.id, p.version, _product_values(p), "product",
+                    lambda: get_product(session, p.id), p)
 
 
 def get_product(session: Session, product_id: int) -> Product:
@@ -152,7 +154,7 @@ def _quote_of(row, lines: list[QuoteLine]) -> Quote:
                  currency=row.currency, status=QuoteStatus(row.status), title=row.title,
                  notes=row.notes, lines=lines, number=row.number, id=row.id, uid=row.uid,
                  created_at=row.created_at, updated_at=row.updated_at,
-                 deleted_at=row.deleted_at)
+                 deleted_at=row.deleted_at, version=row.version)
 
 
 def _check_refs(conn: Connection, q: Quote, lines: Sequence[QuoteLine]) -> None:
@@ -189,6 +191,7 @@ def add(session: Session, q: Quote) -> int:
         "number": q.number, "status": q.status.value, "uid": q.uid or new_uid(),
         "created_at": now, "updated_at": now})).inserted_primary_key[0]
     _replace_lines(conn, qid, q.lines)
+    unit_of(session).created(Entity.QUOTE, [qid])
     return qid
 
 
@@ -206,8 +209,9 @@ def save(session: Session, q: Quote) -> None:
         _check_refs(conn, q, q.lines)
     else:
         _check_products(conn, q.lines)
-    conn.execute(update(Q).where(Q.c.id == q.id)
-                 .values(_quote_values(q) | {"updated_at": utcnow()}))
+    unit_of(session).will_change(Entity.QUOTE, [q.id])
+    common.save_row(conn, Q, q.id, q.version, _quote_values(q), "quote",
+                    lambda: get(session, q.id), q)
     _replace_lines(conn, q.id, q.lines)
 
 
@@ -215,6 +219,7 @@ def add_line(session: Session, quote_id: int, line: QuoteLine) -> None:
     """Append one line after the last, leaving the others untouched."""
     conn = session.connection()
     _check_products(conn, [line])
+    unit_of(session).will_change(Entity.QUOTE, [quote_id])
     last = conn.execute(select(func.max(L.c.position)).where(L.c.quote_id == quote_id)).scalar()
     conn.execute(insert(L).values(_line_values(quote_id, 0 if last is None else last + 1, line)))
     conn.execute(update(Q).where(Q.c.id == quote_id).values(updated_at=utcnow()))
@@ -250,20 +255,26 @@ def list_quotes(session: Session, statuses: Sequence[QuoteStatus] = (), *,
 
 
 def set_status(session: Session, quote_id: int, status: QuoteStatus) -> None:
+    unit_of(session).will_change(Entity.QUOTE, [quote_id])
     session.connection().execute(update(Q).where(Q.c.id == quote_id)
                                  .values(status=status.value, updated_at=utcnow()))
 
 
 def set_deleted(session: Session, ids: Sequence[int], deleted: bool) -> list[int]:
+    unit_of(session).will_change(Entity.QUOTE, ids)
     return common.set_deleted(session.connection(), Q, ids, utcnow() if deleted else None,
                               "quote")
 
 
+def trashed(session: Session, ids: Sequence[int]) -> list[int]:
+    return list(session.connection().execute(
+        select(Q.c.id).where(Q.c.id.in_(list(ids)), Q.c.deleted_at.is_not(None))).scalars())
+
+
 def purge(session: Session, ids: Sequence[int]) -> list[int]:
-    """Delete for good (lines cascade). Only quotes already in the trash."""
-    conn = session.connection()
-    gone = list(conn.execute(select(Q.c.id).where(Q.c.id.in_(ids), Q.c.deleted_at.is_not(None)))
-                .scalars())
+    """Delete for good (lines cascade). The caller checked they are all in the trash."""
+    gone = trashed(session, ids)
     if gone:
-        conn.execute(delete(Q).where(Q.c.id.in_(gone)))
+        unit_of(session).will_purge(Entity.QUOTE, gone)
+        session.connection().execute(delete(Q).where(Q.c.id.in_(gone)))
     return gone

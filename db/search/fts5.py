@@ -1,4 +1,6 @@
-"""The quick-search index: SQLite FTS5, written in the same transaction as every change.
+"""The quick-search index on SQLite: FTS5, kept in step by the unit of work (db.unit) in the
+same transaction as every change. The only module that uses the driver's cursor directly: the
+index rows come in the thousands and are plain values.
 
 Three FTS5 tables. `search_people` has one row per live contact (rowid 2*id) and account
 (rowid 2*id+1) with columns name / detail (company, title, e-mails) / body (notes).
@@ -12,10 +14,13 @@ has to filter them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
+
+from app.domain.collation import search_variants
+from db.search import Hit
 
 PEOPLE = "search_people"
 HISTORY = "search_history"
@@ -27,6 +32,7 @@ _MAX_QUERY_CHARS = 512
 _MAX_TERMS = 12
 _PHONE_LIKE = re.compile(r"^[\d\s()+\-./]+$")
 _WORD = re.compile(r"\w", re.UNICODE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {PEOPLE} USING fts5("
@@ -37,148 +43,139 @@ DDL = (
 )
 
 
+# The format of what is indexed; when it moves on, open() rebuilds the index (a migration
+# never calls this module: revisions keep their own frozen SQL).
+FORMAT = 2
+
+
 def create(conn: Connection) -> None:
     for stmt in DDL:
         conn.exec_driver_sql(stmt)
 
 
-def drop(conn: Connection) -> None:
-    for name in (PEOPLE, PHONES, HISTORY):
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+def _digits(text: str | None) -> str:
+    return "".join(ch for ch in text or "" if ch.isdigit())
 
 
-def contact_rowid(contact_id: int) -> int:
-    return 2 * contact_id
+def _variants(text: str | None) -> str:
+    return " ".join(search_variants(text or ""))
 
 
-def account_rowid(account_id: int) -> int:
-    return 2 * account_id + 1
+def _functions(conn: Connection) -> None:
+    """The two helpers the SQL below calls, on this very driver connection."""
+    raw = conn.connection.driver_connection
+    raw.create_function("rd_digits", 1, _digits, deterministic=True)
+    raw.create_function("rd_variants", 1, _variants, deterministic=True)
 
 
-def digits_of(values: Iterable[str]) -> str:
-    return " ".join(d for d in ("".join(filter(str.isdigit, v or "")) for v in values) if d)
+# Documents are built by SQL from the rows themselves, so whatever wrote the rows (an editor,
+# a bulk import, an undo) cannot index something different from what it stored.
+_CONTACT_NAME = ("CASE WHEN c.nickname = '' OR instr(c.display_name, c.nickname) > 0 "
+                 "THEN c.display_name ELSE c.display_name || ' ' || c.nickname END")
+_CONTACT_DOCS = (
+    f"INSERT INTO {PEOPLE}(rowid, name, detail, body) "
+    f"SELECT 2 * c.id, {_CONTACT_NAME} || ' ' || rd_variants({_CONTACT_NAME}), "
+    "coalesce(a.name, '') || ' ' || c.title || ' ' || c.department || ' ' || "
+    "coalesce((SELECT group_concat(e.value, ' ') FROM contact_emails e "
+    "WHERE e.contact_id = c.id), ''), c.notes "
+    "FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id "
+    "WHERE c.deleted_at IS NULL AND {where}")
+_CONTACT_PHONES = (
+    f"INSERT INTO {PHONES}(rowid, digits) SELECT 2 * c.id, d FROM (SELECT p.contact_id AS id, "
+    "group_concat(rd_digits(p.value), ' ') AS d FROM contact_phones p "
+    "WHERE rd_digits(p.value) != '' AND p.contact_id IN (SELECT c.id FROM contacts c "
+    "WHERE c.deleted_at IS NULL AND {where}) GROUP BY p.contact_id) c")
+_ACCOUNT_DOCS = (
+    f"INSERT INTO {PEOPLE}(rowid, name, detail, body) "
+    "SELECT 2 * a.id + 1, a.name || ' ' || rd_variants(a.name), "
+    "a.industry || ' ' || a.website || ' ' || a.locality, a.notes FROM accounts a "
+    "WHERE a.deleted_at IS NULL AND {where}")
+_ACCOUNT_PHONES = (
+    f"INSERT INTO {PHONES}(rowid, digits) SELECT 2 * a.id + 1, rd_digits(a.main_phone) "
+    "FROM accounts a WHERE a.deleted_at IS NULL AND rd_digits(a.main_phone) != '' AND {where}")
+_HISTORY_DOCS = (
+    f"INSERT INTO {HISTORY}(rowid, body) SELECT h.id, h.regarding || char(10) || h.details "
+    "FROM history h WHERE h.deleted_at IS NULL AND {where}")
+_CHUNK = 900
 
 
-@dataclass(frozen=True)
-class PeopleDoc:
-    rowid: int
-    name: str
-    detail: str
-    body: str
-    phones: str  # digits, space separated
-
-
-def contact_doc(contact_id: int, *, display: str, nickname: str, company: str, title: str,
-                department: str, emails: Sequence[str], phones: Sequence[str],
-                notes: str) -> PeopleDoc:
-    detail = " ".join(filter(None, (company, title, department, *emails)))
-    name = display if not nickname or nickname in display else f"{display} {nickname}"
-    return PeopleDoc(contact_rowid(contact_id), name, detail, notes or "", digits_of(phones))
-
-
-def account_doc(account_id: int, *, name: str, industry: str, website: str, phone: str,
-                locality: str, notes: str) -> PeopleDoc:
-    detail = " ".join(filter(None, (industry, website, locality)))
-    return PeopleDoc(account_rowid(account_id), name, detail, notes or "", digits_of([phone]))
-
-
-def put_people(conn: Connection, docs: Sequence[PeopleDoc], fresh: bool = False) -> None:
-    """Index (or re-index) documents; `fresh` skips removing old rows for brand-new ids."""
-    if not fresh:
-        remove_people(conn, [d.rowid for d in docs])
-    put_people_rows(conn, [(d.rowid, d.name, d.detail, d.body) for d in docs],
-                    [(d.rowid, d.phones) for d in docs if d.phones])
-
-
-def put_people_rows(conn: Connection, people: Sequence[tuple[int, str, str, str]],
-                    phones: Sequence[tuple[int, str]]) -> None:
-    """The bulk form: (rowid, name, detail, body) and (rowid, digits) tuples for new rowids."""
-    _executemany(conn, f"INSERT INTO {PEOPLE}(rowid, name, detail, body) VALUES (?, ?, ?, ?)",
-                 people)
-    _executemany(conn, f"INSERT INTO {PHONES}(rowid, digits) VALUES (?, ?)", phones)
-
-
-def _executemany(conn: Connection, sql: str, rows: Sequence[tuple]) -> None:
-    """Straight to the driver: the index rows are plain values and come in the thousands."""
-    if rows:
-        cursor = conn.connection.driver_connection.cursor()
-        try:
-            cursor.executemany(sql, rows)
-        finally:
-            cursor.close()
-
-
-def put_history(conn: Connection, rows: Sequence[tuple[int, str, str]],
-                fresh: bool = False) -> None:
-    """rows: (history id, regarding, details)."""
-    if not rows:
-        return
-    if not fresh:
-        remove_rowids(conn, HISTORY, [r[0] for r in rows])
-    _executemany(conn, f"INSERT INTO {HISTORY}(rowid, body) VALUES (?, ?)",
-                 [(hid, f"{regarding}\n{details}") for hid, regarding, details in rows])
-
-
-def remove_rowids(conn: Connection, table: str, rowids: Sequence[int]) -> None:
-    _executemany(conn, f"DELETE FROM {table} WHERE rowid = ?", [(r,) for r in rowids])
-
-
-def remove_people(conn: Connection, rowids: Sequence[int]) -> None:
-    remove_rowids(conn, PEOPLE, rowids)
-    remove_rowids(conn, PHONES, rowids)
-
-
-def remove_contacts(conn: Connection, ids: Iterable[int]) -> None:
-    remove_people(conn, [contact_rowid(i) for i in ids])
-
-
-def remove_accounts(conn: Connection, ids: Iterable[int]) -> None:
-    remove_people(conn, [account_rowid(i) for i in ids])
-
-
-def remove_history(conn: Connection, ids: Iterable[int]) -> None:
-    remove_rowids(conn, HISTORY, list(ids))
-
-
-def rebuild(conn: Connection, chunk: int = 5000) -> None:
-    """Fill the index from the tables (after a migration, or to repair it)."""
-    for table in (PEOPLE, PHONES, HISTORY):
-        conn.exec_driver_sql(f"DELETE FROM {table}")
-    last = 0
-    while True:
-        rows = conn.exec_driver_sql(
-            "SELECT c.id, c.display_name, c.nickname, coalesce(a.name, ''), c.title, "
-            "c.department, c.notes FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id "
-            "WHERE c.deleted_at IS NULL AND c.id > ? ORDER BY c.id LIMIT ?", (last, chunk)).all()
-        if not rows:
-            break
-        last = rows[-1][0]
-        ids = [r[0] for r in rows]
-        emails = _children(conn, "contact_emails", "value", ids)
-        phones = _children(conn, "contact_phones", "value", ids)
-        put_people(conn, [
-            contact_doc(r[0], display=r[1], nickname=r[2], company=r[3], title=r[4],
-                        department=r[5], emails=emails.get(r[0], []),
-                        phones=phones.get(r[0], []), notes=r[6])
-            for r in rows])
-    accounts = conn.exec_driver_sql(
-        "SELECT id, name, industry, website, main_phone, locality, notes FROM accounts "
-        "WHERE deleted_at IS NULL").all()
-    put_people(conn, [account_doc(a[0], name=a[1], industry=a[2], website=a[3], phone=a[4],
-                                  locality=a[5], notes=a[6]) for a in accounts])
-    conn.exec_driver_sql(
-        f"INSERT INTO {HISTORY}(rowid, body) SELECT id, regarding || char(10) || details "
-        "FROM history WHERE deleted_at IS NULL")
-
-
-def _children(conn: Connection, table: str, column: str, ids: list[int]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
-    marks = ",".join("?" * len(ids))
-    for cid, value in conn.exec_driver_sql(
-            f"SELECT contact_id, {column} FROM {table} WHERE contact_id IN ({marks}) "
-            "ORDER BY contact_id, position", tuple(ids)):
-        out.setdefault(cid, []).append(value)
+def _runs(ids: list[int]) -> list[tuple[int, int]]:
+    """Consecutive ids as (first, last) runs: a bulk import is one run, indexed by BETWEEN."""
+    out: list[tuple[int, int]] = []
+    for i in ids:
+        if out and out[-1][1] == i - 1:
+            out[-1] = (out[-1][0], i)
+        else:
+            out.append((i, i))
     return out
+
+
+def _batches(ids: Iterable[int], column: str):
+    """(SQL condition, parameters) covering `ids`: BETWEEN for long runs, IN for the rest."""
+    scattered: list[int] = []
+    for first, last in _runs(sorted(set(ids))):
+        if last - first >= 64:
+            yield f"{column} BETWEEN ? AND ?", (first, last)
+        else:
+            scattered.extend(range(first, last + 1))
+    for i in range(0, len(scattered), _CHUNK):
+        part = scattered[i:i + _CHUNK]
+        yield f"{column} IN ({','.join('?' * len(part))})", tuple(part)
+
+
+def _drop(cur, table: str, rowids: list[int]) -> None:
+    for i in range(0, len(rowids), _CHUNK):
+        part = rowids[i:i + _CHUNK]
+        cur.execute(f"DELETE FROM {table} WHERE rowid IN ({','.join('?' * len(part))})", part)
+
+
+class Fts5Index:
+    def refresh(self, conn: Connection, *, contacts: Iterable[int] = (),
+                accounts: Iterable[int] = (), history: Iterable[int] = (),
+                contacts_at: Iterable[int] = (), fresh: bool = False) -> None:
+        contacts, accounts, history = set(contacts), set(accounts), set(history)
+        contacts_at = set(contacts_at)
+        if not (contacts or accounts or history or contacts_at):
+            return
+        _functions(conn)
+        cur = conn.connection.driver_connection.cursor()
+        try:
+            if contacts_at:
+                for where, params in _batches(contacts_at, "account_id"):
+                    contacts.update(r[0] for r in cur.execute(
+                        f"SELECT id FROM contacts WHERE {where}", params))
+            if not fresh:
+                for table in (PEOPLE, PHONES):
+                    _drop(cur, table, [2 * i for i in contacts] + [2 * i + 1 for i in accounts])
+                _drop(cur, HISTORY, list(history))
+            for where, params in _batches(contacts, "c.id"):
+                cur.execute(_CONTACT_DOCS.format(where=where), params)
+                cur.execute(_CONTACT_PHONES.format(where=where), params)
+            for where, params in _batches(accounts, "a.id"):
+                cur.execute(_ACCOUNT_DOCS.format(where=where), params)
+                cur.execute(_ACCOUNT_PHONES.format(where=where), params)
+            for where, params in _batches(history, "h.id"):
+                cur.execute(_HISTORY_DOCS.format(where=where), params)
+        finally:
+            cur.close()
+
+    def rebuild(self, conn: Connection) -> None:
+        """Fill the index from the tables (its format moved on, or to repair it)."""
+        create(conn)
+        for table in (PEOPLE, PHONES, HISTORY):
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+        _functions(conn)
+        for template in (_CONTACT_DOCS, _CONTACT_PHONES):
+            conn.exec_driver_sql(template.format(where="1"))
+        for template in (_ACCOUNT_DOCS, _ACCOUNT_PHONES):
+            conn.exec_driver_sql(template.format(where="1"))
+        conn.exec_driver_sql(_HISTORY_DOCS.format(where="1"))
+
+    def search(self, conn: Connection, text: str, limit: int) -> list[Hit]:
+        return search(conn, text, limit)
+
+
+INDEX = Fts5Index()
 
 
 # --- querying -------------------------------------------------------------------------------
@@ -210,7 +207,8 @@ class Query:
 
     @classmethod
     def parse(cls, user_text: str) -> Query:
-        text_ = user_text[:_MAX_QUERY_CHARS].strip()
+        # Control characters (a NUL pasted from elsewhere) mean nothing to a search.
+        text_ = _CONTROL.sub(" ", user_text[:_MAX_QUERY_CHARS]).strip()
         if _digit_run(text_):  # "+1 (555) 012-3" is one number, whatever its spaces
             digits = _digit_run(text_)
             return cls(_phrase(digits) + "*", _phrase(digits), None)
@@ -220,12 +218,13 @@ class Query:
                 literals.append(_ascii_lower(chunk))
             if not _WORD.search(chunk):
                 continue
-            words.append(_phrase(chunk) + "*")
+            term = _term(chunk)
+            words.append(term)
             run = _digit_run(chunk)
             if run:
                 runs.append(_phrase(run))
             else:
-                others.append(_phrase(chunk) + "*")
+                others.append(term)
         return cls(" AND ".join(words) or None, " AND ".join(runs) or None,
                    " AND ".join(others) or None, tuple(literals))
 
@@ -234,16 +233,18 @@ class Query:
         return self.words is None and self.digits is None and not self.literals
 
 
+def _term(chunk: str) -> str:
+    """A prefix phrase, widened by the other spelling of German names ("Müller" also finds a
+    contact stored as "Mueller"; the index holds both spellings of what it stores)."""
+    spellings = [chunk, *search_variants(chunk)]
+    if len(spellings) == 1:
+        return _phrase(chunk) + "*"
+    return "(" + " OR ".join(_phrase(s) + "*" for s in spellings) + ")"
+
+
 def _ascii_lower(text_: str) -> str:
     # SQLite's lower() folds ASCII only; fold the same way so both sides agree.
     return "".join(ch.lower() if ch.isascii() else ch for ch in text_)
-
-
-@dataclass(frozen=True)
-class Hit:
-    kind: str  # 'contact' or 'account'
-    id: int
-    matched: str  # 'exact', 'name', 'phone', 'details' or 'history'
 
 
 def search(conn: Connection, user_text: str, limit: int) -> list[Hit]:

@@ -142,7 +142,8 @@ def test_lists_sort_by_name_and_company(db):
     contacts.create(Contact(given="Adam", account_id=zed))
     contacts.create(Contact(given="Émile"))
     directory = Directory(db)
-    assert [c.display_name for c in directory.contacts()] == ["Adam", "zoe", "Émile"]
+    # Accents fold the way an address book does: Émile between Adam and zoe.
+    assert [c.display_name for c in directory.contacts()] == ["Adam", "Émile", "zoe"]
     assert [c.display_name for c in directory.contacts(ContactSort.COMPANY)] == [
         "zoe", "Adam", "Émile"]
 

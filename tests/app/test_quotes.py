@@ -9,6 +9,7 @@ import pytest
 
 from app.domain.account import Account
 from app.domain.changes import ChangeSet, Entity
+from app.domain.conflict import ConflictError
 from app.domain.contact import Contact
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.quote import Product, ProductLine, Quote, QuoteLine, QuoteStatus
@@ -105,8 +106,8 @@ def test_numbers_are_not_reused_after_a_purge(quotes, acme):
 
 def test_numbers_already_taken_are_skipped(db, quotes, acme):
     # A quote that arrived with its own number (an import) must not break the next save.
-    with db.write("importing a quote") as s:
-        repo.add(s, Quote(acme, None, ISSUED, number="Q-00002"))
+    with db.unit("Import a quote") as tx:
+        repo.add(tx.session, Quote(acme, None, ISSUED, number="Q-00002"))
     assert quotes.next_number() == "Q-00001"
     numbers = [quotes.get(new_quote(quotes, acme)).number for _ in range(2)]
     assert numbers == ["Q-00001", "Q-00003"]
@@ -199,6 +200,10 @@ def test_editing_a_sent_quote_is_refused_until_it_is_back_in_draft(quotes, acme)
     assert quotes.get(qid).lines[0].quantity == D(3)
 
     quotes.set_status(qid, QuoteStatus.DRAFT)
+    with pytest.raises(ConflictError):  # the copy read before the status moved is stale
+        quotes.update(q)
+    q = quotes.get(qid)
+    q.lines[0].quantity = D(4)
     quotes.update(q)
     assert quotes.get(qid).lines[0].quantity == D(4)
 

@@ -41,7 +41,7 @@ def test_a_new_database_is_built_by_upgrading_to_head(tmp_path):
 
 def test_savepoints_roll_back_one_record_and_keep_the_rest(db):
     """Imports rely on this: one bad record rolls back alone (needs our BEGIN hook)."""
-    with db.write("test") as s:
+    with db.transaction("test") as s:
         s.execute(text("INSERT INTO tags(name, key) VALUES ('a', 'a')"))
         try:
             with s.begin_nested():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.contact import Contact, Email, display_name_of, sort_key_of
+from app.domain.contact import Contact, Email, display_name_of, sort_keys_of
 
 
 @pytest.mark.parametrize("parts, shown", [
@@ -28,5 +28,10 @@ def test_fallbacks_nickname_then_email():
     assert Contact().display_name == ""
 
 
-def test_sort_key_ignores_case():
-    assert sort_key_of("de Vries") == sort_key_of("De Vries")
+def test_sort_keys_ignore_case_and_titles():
+    assert sort_keys_of(Contact(given="Jan", family="de Vries")) == sort_keys_of(
+        Contact(given="jan", family="De Vries"))
+    # The title does not count: Dr. Ada Lovelace files under A (given first), L (family first).
+    given_first, family_first = sort_keys_of(Contact(prefix="Dr.", given="Ada",
+                                                      family="Lovelace"))
+    assert given_first.startswith("ada") and family_first.startswith("lovelace")

@@ -56,11 +56,15 @@ EDIT_CHILD = """
     from db.migrate import open_database
     from tests.reliability.storage import two_versions
 
+    from dataclasses import replace
+
     svc = ContactService(open_database(sys.argv[1]))
-    a, b = two_versions(svc.get(int(sys.argv[2])))
+    cid = int(sys.argv[2])
+    a, b = two_versions(svc.get(cid))
     n = 0
     while True:
-        svc.update(a if n % 2 == 0 else b)
+        # Each save states the version it was edited from, as an editor does.
+        svc.update(replace(a if n % 2 == 0 else b, version=svc.get(cid).version))
         n += 1
         if n == 1:
             print("started", flush=True)

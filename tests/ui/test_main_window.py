@@ -281,6 +281,6 @@ def test_a_database_that_cannot_be_opened_is_explained_in_a_dialog(tmp_path):
                             cwd=Path(__file__).resolve().parents[2])
     assert result.returncode == 1
     assert "DIALOG Rolodeck cannot open its database |" in result.stdout
-    assert "is damaged or is not a Rolodeck database" in result.stdout
-    assert "is damaged or is not a Rolodeck database" in result.stderr
+    assert "is not a Rolodeck database" in result.stdout
+    assert "is not a Rolodeck database" in result.stderr
     assert "Traceback" not in result.stderr

@@ -41,6 +41,7 @@ from app.services.sample import organizing, people, sales, timeline, words
 from app.services.sample.draw import Uids, stream
 from app.services.sample.meter import Meter
 from db.repositories import bulk_records
+from db.unit import Origin
 
 if TYPE_CHECKING:
     from app.services.registry import Services
@@ -88,8 +89,8 @@ def generate(services: Services, *, contacts: int = 300, seed: int = 7,
     meter = Meter(plan.total, progress, cancel)
     meter.check()
     with _no_cycle_collection(), \
-            services.db.write(f"adding sample data for {contacts} contacts") as s:
-        made = _fill(s, plan, lists, seed, today, meter, full_details)
+            services.db.unit(f"Add sample data ({contacts:,} contacts)", Origin.SAMPLE) as tx:
+        made = _fill(tx.session, plan, lists, seed, today, meter, full_details)
         meter.check()  # a cancel during the last chunk still leaves nothing behind
     return made
 

@@ -1,0 +1,189 @@
+"""Reading and writing record images (see specs): set-based reads for any number of records,
+and the three writes undo needs (write some fields, put a purged record back, remove one).
+
+Values are read through the column types (so a timestamp is an aware datetime, money a
+Decimal) and encoded to JSON with a tag where JSON has no type of its own; decoding gives back
+exactly what was read, so a restored row holds the bytes it held before.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from db.journal.specs import Child, Link, Spec
+from db.models import TagRow, utcnow
+
+Image = dict[str, Any]
+CHUNK = 900  # ids per IN (...): well under every backend's limit on bound parameters
+TAGS = TagRow.__table__
+
+
+def encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"$n": str(value)}
+    if isinstance(value, bytes | memoryview):
+        return {"$b": base64.b64encode(bytes(value)).decode("ascii")}
+    return value
+
+
+def decode(value: Any) -> Any:
+    if isinstance(value, dict) and len(value) == 1:
+        (tag, raw), = value.items()
+        if tag == "$dt":
+            return datetime.fromisoformat(raw)
+        if tag == "$d":
+            return date.fromisoformat(raw)
+        if tag == "$n":
+            return Decimal(raw)
+        if tag == "$b":
+            return base64.b64decode(raw)
+    return value
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i:i + CHUNK]
+
+
+def read(conn: Connection, spec: Spec, ids: Iterable[int]) -> dict[int, Image]:
+    """Images of the records that exist among `ids` (missing ones are left out)."""
+    wanted = sorted(set(ids))
+    out: dict[int, Image] = {}
+    t = spec.table
+    cols = [t.c[name] for name in spec.columns]
+    for part in _chunks(wanted):
+        for row in conn.execute(select(t.c.id, t.c.version if spec.versioned else t.c.id, *cols)
+                                .where(t.c.id.in_(part))):
+            image = {name: encode(v) for name, v in zip(spec.columns, row[2:], strict=True)}
+            image["_version"] = row[1] if spec.versioned else None
+            out[row[0]] = image
+        present = [i for i in part if i in out]
+        for child in spec.children:
+            for rid, kids in _read_children(conn, child, present).items():
+                out[rid][child.name] = kids
+        for link in spec.links:
+            for rid, others in _read_links(conn, link, present).items():
+                out[rid][link.name] = others
+    for image in out.values():
+        for part_name in (*(c.name for c in spec.children), *(ln.name for ln in spec.links)):
+            image.setdefault(part_name, [])
+    return out
+
+
+def _read_children(conn: Connection, child: Child, ids: Sequence[int]) -> dict[int, list]:
+    if not ids:
+        return {}
+    t = child.table
+    names = child.columns
+    rows = conn.execute(select(t.c[child.fk], *[t.c[n] for n in names])
+                        .where(t.c[child.fk].in_(ids))
+                        .order_by(t.c[child.fk], *[t.c[o] for o in child.order]))
+    out: dict[int, list] = {}
+    for r in rows:
+        out.setdefault(r[0], []).append({n: encode(v) for n, v in zip(names, r[1:], strict=True)})
+    return out
+
+
+def _read_links(conn: Connection, link: Link, ids: Sequence[int]) -> dict[int, list]:
+    if not ids:
+        return {}
+    t = link.table
+    if link.by_name:
+        q = (select(t.c[link.fk], TAGS.c.name).join(TAGS, TAGS.c.id == t.c[link.other])
+             .where(t.c[link.fk].in_(ids)))
+    else:
+        q = select(t.c[link.fk], t.c[link.other]).where(t.c[link.fk].in_(ids))
+    out: dict[int, list] = {}
+    for rid, other in conn.execute(q):
+        out.setdefault(rid, []).append(other)
+    for values in out.values():
+        values.sort(key=lambda v: (str(v).casefold(), str(v)) if link.by_name else v)
+    return out
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+def write_fields(conn: Connection, spec: Spec, record_id: int, fields: Image) -> None:
+    """Set some fields of a stored record to the image's values (undo of an update)."""
+    columns = {k: decode(v) for k, v in fields.items() if k in spec.columns}
+    if spec.versioned:
+        columns["updated_at"] = utcnow()
+    if columns:
+        conn.execute(update(spec.table).where(spec.table.c.id == record_id).values(columns))
+    for child in spec.children:
+        if child.name in fields:
+            _write_children(conn, child, record_id, fields[child.name])
+    for link in spec.links:
+        if link.name in fields:
+            _write_links(conn, link, record_id, fields[link.name])
+
+
+def reinsert(conn: Connection, spec: Spec, record_id: int, image: Image,
+             version: int | None) -> None:
+    """Put a record deleted for good back, under its own id and UID."""
+    values = {k: decode(image[k]) for k in spec.columns if k in image}
+    values["id"] = record_id
+    if spec.versioned:
+        values["version"] = (version or 0) + 1
+        values["updated_at"] = utcnow()
+    conn.execute(insert(spec.table).values(values))
+    for child in spec.children:
+        _write_children(conn, child, record_id, image.get(child.name, []))
+    for link in spec.links:
+        _write_links(conn, link, record_id, image.get(link.name, []))
+
+
+def remove(conn: Connection, spec: Spec, ids: Sequence[int]) -> None:
+    """Delete records for good; their own child rows and links go with them (cascade)."""
+    for part in _chunks(list(ids)):
+        conn.execute(delete(spec.table).where(spec.table.c.id.in_(part)))
+
+
+def _write_children(conn: Connection, child: Child, record_id: int, rows: list) -> None:
+    t = child.table
+    conn.execute(delete(t).where(t.c[child.fk] == record_id))
+    if rows:
+        conn.execute(insert(t), [{child.fk: record_id} | {k: decode(v) for k, v in r.items()}
+                                 for r in rows])
+
+
+def _write_links(conn: Connection, link: Link, record_id: int, others: list) -> None:
+    t = link.table
+    conn.execute(delete(t).where(t.c[link.fk] == record_id))
+    if not others:
+        return
+    ids = tag_ids(conn, others) if link.by_name else list(dict.fromkeys(others))
+    conn.execute(insert(t), [{link.fk: record_id, link.other: o} for o in ids])
+
+
+def tag_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def tag_ids(conn: Connection, names: Iterable[str]) -> list[int]:
+    """The ids of the tags called `names`, making the ones that do not exist (tags are matched
+    without regard to case and keep the spelling first given)."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        clean = " ".join(name.split())
+        if clean:
+            wanted.setdefault(tag_key(clean), clean)
+    if not wanted:
+        return []
+    found = dict(conn.execute(select(TAGS.c.key, TAGS.c.id)
+                              .where(TAGS.c.key.in_(list(wanted)))).all())
+    for key, name in wanted.items():
+        if key not in found:
+            found[key] = conn.execute(insert(TAGS).values(name=name, key=key)
+                                      ).inserted_primary_key[0]
+    return [found[k] for k in wanted]

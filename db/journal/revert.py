@@ -1,0 +1,133 @@
+"""Revert a unit: apply the inverse of everything it did, as a new unit that is journaled like
+any other (so an undo can itself be redone, and survives a restart).
+
+First every change is checked against what is stored now: a field a later unit changed, a
+record edited since it was created, a purged record whose id or UID is taken. If anything
+would be overwritten the revert is refused, naming the record and the later change, and
+nothing is touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.domain.changes import Entity
+from app.domain.errors import RolodeckError
+from db.journal import images, store
+from db.journal.specs import SPECS
+from db.unit import Unit
+
+
+class RevertRefused(RolodeckError):
+    """Reverting would overwrite something changed since; nothing was changed."""
+
+    def __init__(self, message: str, problems: list[Problem]):
+        super().__init__(message)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    entity: Entity
+    record_id: int
+    name: str
+    reason: str
+
+
+def _name(image: dict | None, entity: Entity, rid: int) -> str:
+    image = image or {}
+    for key in ("display_name", "name", "regarding", "number", "title"):
+        value = image.get(key)
+        if isinstance(value, str) and value.strip():
+            return f"{value} ({entity.value} {rid})"
+    return f"{entity.value} {rid}"
+
+
+def _since(tx: Unit, entity: Entity, rid: int, seq: int, field: str | None) -> str:
+    later = store.later_change(tx.conn, entity, rid, seq, field)
+    if later is None:
+        return "was changed since"
+    when = later.unit.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return (f"was changed since by '{later.unit.label}' (change {later.unit.seq}, {when}, "
+            f"{later.unit.actor})")
+
+
+def check(tx: Unit, seq: int, changes: list[store.ChangeRow]) -> list[Problem]:
+    problems: list[Problem] = []
+    conn = tx.conn
+    for c in changes:
+        spec = SPECS[c.entity]
+        t = spec.table
+        if c.op in ("insert", "bulk_insert"):
+            last = c.last_id if c.op == "bulk_insert" else c.record_id
+            if spec.versioned:
+                rows = conn.execute(select(t.c.id, t.c.version).where(
+                    t.c.id.between(c.record_id, last), t.c.version != (c.version or 1)))
+                for rid, _version in rows:
+                    if c.op == "insert" and c.fields is not None:
+                        now = images.read(conn, spec, [rid]).get(rid, {})
+                        if all(now.get(k) == v for k, v in c.fields.items() if k in spec.parts):
+                            continue
+                    problems.append(Problem(c.entity, rid, _name(c.fields, c.entity, rid),
+                                            _since(tx, c.entity, rid, seq, None)))
+        elif c.op == "update":
+            now = images.read(conn, spec, [c.record_id]).get(c.record_id)
+            if now is None:
+                problems.append(Problem(c.entity, c.record_id, _name(None, c.entity, c.record_id),
+                                        "was deleted for good since"))
+                continue
+            for field, (_before, after) in (c.fields or {}).items():
+                if now.get(field) != after:
+                    problems.append(Problem(
+                        c.entity, c.record_id, _name(now, c.entity, c.record_id),
+                        f"{field.replace('_', ' ')} "
+                        + _since(tx, c.entity, c.record_id, seq, field)))
+                    break
+        elif c.op == "delete":
+            image = c.fields or {}
+            taken = conn.execute(select(t.c.id).where(
+                (t.c.id == c.record_id) | (t.c.uid == image.get("uid", "\0")))
+            ).first() if "uid" in spec.columns else conn.execute(
+                select(t.c.id).where(t.c.id == c.record_id)).first()
+            if taken is not None:
+                problems.append(Problem(c.entity, c.record_id,
+                                        _name(image, c.entity, c.record_id),
+                                        "cannot come back: its id or UID is in use again"))
+    return problems
+
+
+def revert(tx: Unit, seq: int) -> None:
+    """Inside `tx` (a unit opened with reverts=seq): undo everything unit `seq` did."""
+    info = store.unit(tx.conn, seq)
+    if info is None:
+        raise RolodeckError(f"There is no change {seq} in the journal (it may have been pruned)")
+    if info.whole:
+        raise RolodeckError(f"'{info.label}' replaced the whole database; restore the "
+                            "automatic backup it made instead")
+    if info.reverted_by is not None:
+        raise RolodeckError(f"'{info.label}' was already undone (by change {info.reverted_by})")
+    changes = store.changes_of(tx.conn, seq)
+    problems = check(tx, seq, changes)
+    if problems:
+        shown = "; ".join(f"{p.name} {p.reason}" for p in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise RevertRefused(f"Cannot undo '{info.label}': {shown}{more}. Nothing was changed.",
+                            problems)
+    conn = tx.conn
+    for c in reversed(changes):
+        spec = SPECS[c.entity]
+        if c.op == "delete":
+            images.reinsert(conn, spec, c.record_id, c.fields or {}, c.version)
+            tx.created(c.entity, [c.record_id])
+        elif c.op == "update":
+            tx.will_change(c.entity, [c.record_id])
+            images.write_fields(conn, spec, c.record_id,
+                                {k: before for k, (before, _after) in (c.fields or {}).items()})
+        else:
+            last = c.last_id if c.op == "bulk_insert" else c.record_id
+            ids = list(conn.execute(select(spec.table.c.id).where(
+                spec.table.c.id.between(c.record_id, last))).scalars())
+            tx.will_purge(c.entity, ids)
+            images.remove(conn, spec, ids)

@@ -1,0 +1,160 @@
+"""Reading the journal: units newest first, a record's changes, what undo and redo would act
+on, and pruning by age and size."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, and_, delete, func, or_, select
+
+from app.domain.changes import Entity
+from db.models import JournalChangeRow, JournalUnitRow, SettingRow, utcnow
+
+JU, JC = JournalUnitRow.__table__, JournalChangeRow.__table__
+S = SettingRow.__table__
+
+# What Ctrl+Z walks back through: things a person did. Sync and undo units are not undone by
+# Ctrl+Z (a sync is reverted by name; an undo is undone by redo).
+UNDOABLE = ("user", "import", "sample", "revert", "redo", "system")
+# A new one of these ends the redo chain, as a new edit does in any editor.
+ACTIONS = ("user", "import", "sample", "revert", "system")
+KEEP_DAYS_KEY, KEEP_MB_KEY = "journal.keep_days", "journal.keep_mb"
+DEFAULT_KEEP_DAYS, DEFAULT_KEEP_MB = 365, 256
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    seq: int
+    label: str
+    origin: str
+    actor: str
+    created_at: datetime
+    reverts: int | None
+    reverted_by: int | None
+    whole: bool
+    records: int
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    id: int
+    unit: UnitInfo
+    entity: Entity
+    op: str
+    record_id: int
+    last_id: int | None
+    uid: str | None
+    version: int | None
+    fields: dict | None
+
+
+def _unit(r) -> UnitInfo:
+    return UnitInfo(r.seq, r.label, r.origin, r.actor, r.created_at, r.reverts, r.reverted_by,
+                    r.whole, r.records)
+
+
+def unit(conn: Connection, seq: int) -> UnitInfo | None:
+    r = conn.execute(select(JU).where(JU.c.seq == seq)).first()
+    return _unit(r) if r else None
+
+
+def units(conn: Connection, limit: int = 50, before: int | None = None) -> list[UnitInfo]:
+    q = select(JU).order_by(JU.c.seq.desc()).limit(limit)
+    if before is not None:
+        q = q.where(JU.c.seq < before)
+    return [_unit(r) for r in conn.execute(q)]
+
+
+def changes_of(conn: Connection, seq: int) -> list[ChangeRow]:
+    info = unit(conn, seq)
+    if info is None:
+        return []
+    rows = conn.execute(select(JC).where(JC.c.unit_seq == seq).order_by(JC.c.id))
+    return [_change(r, info) for r in rows]
+
+
+def _change(r, info: UnitInfo) -> ChangeRow:
+    return ChangeRow(r.id, info, Entity(r.entity), r.op, r.record_id, r.last_id, r.record_uid,
+                     r.version, json.loads(r.fields) if r.fields else None)
+
+
+def record_changes(conn: Connection, entity: Entity, record_id: int,
+                   limit: int = 200) -> list[ChangeRow]:
+    """What happened to one record, newest first (bulk inserts found by their id range)."""
+    rows = conn.execute(
+        select(JC, JU).join(JU, JU.c.seq == JC.c.unit_seq)
+        .where(JC.c.entity == entity.value,
+               or_(JC.c.record_id == record_id,
+                   and_(JC.c.op == "bulk_insert", JC.c.record_id <= record_id,
+                        JC.c.last_id >= record_id)))
+        .order_by(JC.c.unit_seq.desc(), JC.c.id.desc()).limit(limit))
+    out = []
+    for r in rows:
+        info = _unit(r)
+        out.append(ChangeRow(r.id, info, Entity(r.entity), r.op, r.record_id, r.last_id,
+                             r.record_uid, r.version, json.loads(r.fields) if r.fields else None))
+    return out
+
+
+def later_change(conn: Connection, entity: Entity, record_id: int, after_seq: int,
+                 field: str | None) -> ChangeRow | None:
+    """The latest change to the record after unit `after_seq` (touching `field` if given)."""
+    for c in record_changes(conn, entity, record_id, limit=500):
+        if c.unit.seq <= after_seq:
+            break
+        if field is None or c.op != "update" or (c.fields and field in c.fields):
+            return c
+    return None
+
+
+def undo_target(conn: Connection) -> UnitInfo | None:
+    r = conn.execute(select(JU).where(JU.c.origin.in_(UNDOABLE), JU.c.reverted_by.is_(None),
+                                      JU.c.whole.is_(False))
+                     .order_by(JU.c.seq.desc()).limit(1)).first()
+    return _unit(r) if r else None
+
+
+def redo_target(conn: Connection) -> UnitInfo | None:
+    last_action = conn.execute(select(func.max(JU.c.seq)).where(
+        JU.c.origin.in_(ACTIONS))).scalar() or 0
+    r = conn.execute(select(JU).where(JU.c.origin == "undo", JU.c.reverted_by.is_(None),
+                                      JU.c.seq > last_action)
+                     .order_by(JU.c.seq.desc()).limit(1)).first()
+    return _unit(r) if r else None
+
+
+def last_seq(conn: Connection) -> int:
+    return conn.execute(select(func.max(JU.c.seq))).scalar() or 0
+
+
+def retention(conn: Connection) -> tuple[int, int]:
+    rows = dict(conn.execute(select(S.c.key, S.c.value).where(
+        S.c.key.in_([KEEP_DAYS_KEY, KEEP_MB_KEY]))).all())
+    return (int(rows.get(KEEP_DAYS_KEY, DEFAULT_KEEP_DAYS)),
+            int(rows.get(KEEP_MB_KEY, DEFAULT_KEEP_MB)))
+
+
+def prune(conn: Connection, keep_days: int, keep_mb: int) -> int:
+    """Drop the oldest units, whole, until what is left is younger than `keep_days` and
+    smaller than `keep_mb`. Always a prefix of the sequence: an undo unit never outlives the
+    unit it undid, so what remains can all still be undone or redone. Returns how many went."""
+    cutoff_time = utcnow() - timedelta(days=keep_days)
+    by_age = conn.execute(select(func.max(JU.c.seq)).where(
+        JU.c.created_at < cutoff_time)).scalar() or 0
+    budget = keep_mb * 1024 * 1024
+    total = 0
+    by_size = 0
+    for seq, size in conn.execute(select(JU.c.seq, JU.c.size).order_by(JU.c.seq.desc())):
+        total += size or 0
+        if total > budget:
+            by_size = seq
+            break
+    cutoff = max(by_age, by_size)
+    if not cutoff:
+        return 0
+    gone = conn.execute(select(func.count()).where(JU.c.seq <= cutoff)).scalar() or 0
+    conn.execute(delete(JC).where(JC.c.unit_seq <= cutoff))
+    conn.execute(delete(JU).where(JU.c.seq <= cutoff))
+    return gone

@@ -1,0 +1,40 @@
+"""Quick search behind one interface: the unit of work keeps the index in step with what it
+changed (`refresh`), the read side asks it (`search`). SQLite uses FTS5 (db.search.fts5, the
+only module that talks to the driver's cursor); PostgreSQL gets its own means in its own
+module, chosen here by dialect."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import Connection
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str  # 'contact' or 'account'
+    id: int
+    matched: str  # 'exact', 'name', 'phone', 'details' or 'history'
+
+
+class SearchIndex(Protocol):
+    def refresh(self, conn: Connection, *, contacts: Iterable[int] = (),
+                accounts: Iterable[int] = (), history: Iterable[int] = (),
+                contacts_at: Iterable[int] = (), fresh: bool = False) -> None:
+        """Bring the index rows of these records in line with their rows (live records are
+        indexed, trashed and purged ones taken out). `contacts_at`: accounts whose people must
+        be reindexed (their company's name changed). `fresh`: the ids are new to the index."""
+
+    def search(self, conn: Connection, text: str, limit: int) -> list[Hit]: ...
+
+    def rebuild(self, conn: Connection) -> None: ...
+
+
+def index_for(dialect: str) -> SearchIndex:
+    if dialect == "sqlite":
+        from db.search import fts5
+
+        return fts5.INDEX
+    raise NotImplementedError(f"quick search has no index for {dialect} databases yet")

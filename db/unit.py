@@ -1,0 +1,369 @@
+"""The unit of work: one transaction that any number of use cases join, and the one place that
+writes the change journal, the search index, record versions and the ChangeSet, so none of
+them can disagree with the rows.
+
+    with db.unit("Import contacts.vcf", Origin.IMPORT) as tx:
+        for card in cards:
+            contacts.create(tx, card)      # the same use case the editor calls
+    tx.changes                             # what views refresh from
+
+Repositories tell the unit what they are about to do (`will_change`, `will_purge`) or have
+done (`created`, `created_bulk`, `touched`); the unit reads the before-images when told and the
+after-images once, at commit, set-based, and journals only the fields that really changed.
+A failure anywhere rolls back everything, journal included.
+"""
+
+from __future__ import annotations
+
+import enum
+import getpass
+import json
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, insert, update
+from sqlalchemy.orm import Session
+
+from app.domain.changes import ChangeSet, Entity
+from db.journal import images
+from db.journal.specs import BY_TABLE, SPECS, Spec
+from db.models import JournalChangeRow, JournalUnitRow, TombstoneRow, new_uid, utcnow
+from db.search import index_for
+
+if TYPE_CHECKING:
+    from db.database import Database
+
+JU, JC, TOMB = JournalUnitRow.__table__, JournalChangeRow.__table__, TombstoneRow.__table__
+SEARCHED = {Entity.CONTACT, Entity.ACCOUNT, Entity.HISTORY}
+# Fields whose change alters a record's search document.
+CONTACT_DOC = {"display_name", "nickname", "account_id", "title", "department", "notes",
+               "deleted_at", "emails", "phones"}
+ACCOUNT_DOC = {"name", "industry", "website", "main_phone", "locality", "notes", "deleted_at"}
+HISTORY_DOC = {"regarding", "details", "deleted_at"}
+
+
+class Origin(enum.StrEnum):
+    USER = "user"
+    IMPORT = "import"
+    SYNC = "sync"
+    UNDO = "undo"
+    REDO = "redo"
+    REVERT = "revert"
+    SAMPLE = "sample"
+    RESTORE = "restore"
+    SYSTEM = "system"
+
+
+def current_actor() -> str:
+    """Who made a change: the OS user (a team server will use the database user)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry for this uid (containers)
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+class Unit:
+    def __init__(self, db: Database, session: Session, label: str, origin: Origin,
+                 reverts: int | None = None, journal: bool = True):
+        self.db = db
+        self.session = session
+        self.label = label
+        self.origin = origin
+        self.reverts = reverts
+        self.journal = journal
+        self.seq: int | None = None
+        self.changes = ChangeSet()
+        self._before: dict[Entity, dict[int, dict]] = {}
+        self._created: dict[Entity, dict[int, None]] = {}  # ordered sets
+        self._bulk: dict[Entity, list[int]] = {}
+        self._purged: dict[Entity, dict[int, dict]] = {}
+        self._touched: dict[Entity, set[int]] = {}
+        self._contacts_at: set[int] = set()
+        self._whole = False
+
+    @property
+    def conn(self) -> Connection:
+        return self.session.connection()
+
+    # --- what repositories report -------------------------------------------------------------
+
+    def will_change(self, entity: Entity, ids: Iterable[int]) -> None:
+        """Records about to be updated: their before-images are taken now (once per unit)."""
+        known = self._before.setdefault(entity, {})
+        new = self._created.get(entity, {})
+        wanted = [i for i in dict.fromkeys(ids) if i not in known and i not in new]
+        if wanted:
+            known.update(images.read(self.conn, SPECS[entity], wanted))
+
+    def created(self, entity: Entity, ids: Iterable[int]) -> None:
+        self._created.setdefault(entity, {}).update(dict.fromkeys(ids))
+
+    def created_bulk(self, entity: Entity, ids: Iterable[int]) -> None:
+        """Records inserted by the bulk path: journaled as id ranges, without images."""
+        self._bulk.setdefault(entity, []).extend(ids)
+
+    def will_purge(self, entity: Entity, ids: Iterable[int]) -> None:
+        """Records about to be deleted for good, and what the database will do to the records
+        that refer to them (links dropped, references set to NULL, dependants deleted)."""
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return
+        spec = SPECS[entity]
+        made_here = self._created.get(entity, {})
+        earlier = self._before.get(entity, {})
+        fresh = [i for i in ids if i not in made_here and i not in earlier]
+        found = images.read(self.conn, spec, fresh)
+        purged = self._purged.setdefault(entity, {})
+        for i in ids:
+            if i in made_here:  # made and unmade in one unit: nothing to journal
+                made_here.pop(i)
+            elif i in earlier:
+                purged[i] = earlier.pop(i)
+            elif i in found:
+                purged[i] = found[i]
+        self._dependants(spec, ids)
+
+    def touched(self, entity: Entity, ids: Iterable[int]) -> None:
+        """Records whose stored fields did not change but whose display did (a contact shows
+        its company's name): reported to views, not journaled."""
+        self._touched.setdefault(entity, set()).update(ids)
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the unit that can fail alone (one record of an import): its rows and
+        what it reported both roll back, the rest of the unit carries on."""
+        saved = [{k: dict(v) for k, v in d.items()}
+                 for d in (self._before, self._created, self._purged)]
+        bulk = {k: list(v) for k, v in self._bulk.items()}
+        touched = {k: set(v) for k, v in self._touched.items()}
+        contacts_at = set(self._contacts_at)
+        try:
+            with self.session.begin_nested():
+                yield
+        except BaseException:
+            self._before, self._created, self._purged = saved
+            self._bulk, self._touched, self._contacts_at = bulk, touched, contacts_at
+            raise
+
+    def everything(self) -> None:
+        """A whole-database change (restore): every view reloads; nothing to undo per record."""
+        self._whole = True
+
+    def _dependants(self, spec: Spec, ids: list[int]) -> None:
+        from sqlalchemy import select
+
+        target = spec.table
+        for other in SPECS.values():
+            for column in other.table.columns:
+                for fk in column.foreign_keys:
+                    if fk.column.table is not target:
+                        continue
+                    rows = _ids_where(self.conn, other.table, column, ids)
+                    if fk.ondelete == "CASCADE":
+                        self.will_purge(other.entity, rows)
+                    else:
+                        self.will_change(other.entity, rows)
+            for part in (*other.children, *other.links):
+                for column in part.table.columns:
+                    if column.name == part.fk:
+                        continue
+                    if any(fk.column.table is target for fk in column.foreign_keys):
+                        owners = self.conn.execute(
+                            select(part.table.c[part.fk]).where(column.in_(ids)).distinct())
+                        self.will_change(other.entity, [r[0] for r in owners])
+
+    # --- commit -------------------------------------------------------------------------------
+
+    def finish(self) -> ChangeSet:
+        """Write the journal, versions and search rows for what was done; the caller commits."""
+        conn = self.conn
+        inserted: dict[Entity, set[int]] = {}
+        updated: dict[Entity, set[int]] = {}
+        deleted: dict[Entity, set[int]] = {}
+        rows: list[dict] = []
+        dirty: dict[Entity, set[int]] = {e: set() for e in SEARCHED}
+        fresh: dict[Entity, set[int]] = {e: set() for e in SEARCHED}
+        for entity, made in self._created.items():
+            afters = images.read(conn, SPECS[entity], made)
+            for rid in made:
+                if rid in afters:
+                    image = afters[rid]
+                    rows.append(_change(entity, "insert", rid, image, image.pop("_version")))
+                    inserted.setdefault(entity, set()).add(rid)
+            if entity in SEARCHED:
+                fresh[entity].update(made)
+        for entity, ids in self._bulk.items():
+            for first, last in _runs(sorted(ids)):
+                rows.append({"entity": entity.value, "op": "bulk_insert", "record_id": first,
+                             "last_id": last, "record_uid": None, "version": 1, "fields": None})
+            inserted.setdefault(entity, set()).update(ids)
+            if entity in SEARCHED:
+                fresh[entity].update(ids)
+        for entity, befores in self._before.items():
+            spec = SPECS[entity]
+            afters = images.read(conn, spec, befores)
+            bumped = []
+            for rid, before in befores.items():
+                after = afters.get(rid)
+                if after is None:
+                    continue  # gone by a path that did not say so: nothing to compare
+                diff = {k: [before.get(k), after.get(k)] for k in spec.parts
+                        if before.get(k) != after.get(k)}
+                if not diff:
+                    continue
+                version = (after["_version"] + 1) if spec.versioned else None
+                rows.append(_change(entity, "update", rid, diff, version,
+                                    after.get("uid") or before.get("uid")))
+                bumped.append(rid)
+                _classify(entity, rid, diff, inserted, updated, deleted)
+                if entity in SEARCHED and _affects_search(entity, diff):
+                    dirty[entity].add(rid)
+                    if entity == Entity.ACCOUNT and "name" in diff:
+                        self._contacts_at.add(rid)
+            if bumped and spec.versioned:
+                _bump(conn, spec, bumped)
+        tombstones = []
+        # Deletes last: a revert walks the journal backwards and must put a purged record
+        # back before it restores what pointed at it.
+        for entity, gone in reversed(list(self._purged.items())):
+            for rid, image in reversed(list(gone.items())):
+                version = image.pop("_version")
+                rows.append(_change(entity, "delete", rid, image, version))
+                if image.get("uid"):
+                    tombstones.append({"entity": entity.value, "uid": image["uid"],
+                                       "record_id": rid})
+            deleted.setdefault(entity, set()).update(gone)
+            if entity in SEARCHED:
+                dirty[entity].update(gone)
+        for entity, ids in self._touched.items():
+            updated.setdefault(entity, set()).update(ids)
+        if any(r["op"] in ("update", "delete") and r["fields"] and "tags" in r["fields"]
+               for r in rows):
+            _prune_tags(conn)
+        self._write_journal(conn, rows, tombstones)
+        self._refresh_search(conn, dirty, fresh)
+        self.changes = ChangeSet.of(inserted=inserted, updated=updated, deleted=deleted)
+        if self._whole:
+            self.changes = ChangeSet.whole()
+        return self.changes
+
+    def _write_journal(self, conn: Connection, rows: list[dict], tombstones: list) -> None:
+        if not (rows or self._whole) or not self.journal:
+            return
+        size = 0
+        for r in rows:
+            if r["fields"] is not None:
+                r["fields"] = json.dumps(r["fields"], ensure_ascii=False, separators=(",", ":"))
+                size += len(r["fields"])
+        now = utcnow()
+        seq = conn.execute(insert(JU).values(
+            uid=new_uid(), label=self.label[:512], origin=self.origin.value,
+            actor=current_actor(), created_at=now, reverts=self.reverts, whole=self._whole,
+            records=len(rows), size=size)).inserted_primary_key[0]
+        self.seq = seq
+        for r in rows:
+            r["unit_seq"] = seq
+        if rows:
+            conn.execute(insert(JC), rows)
+        if tombstones:
+            conn.execute(insert(TOMB), [t | {"deleted_at": now, "unit_seq": seq}
+                                        for t in tombstones])
+        if self.reverts is not None:
+            conn.execute(update(JU).where(JU.c.seq == self.reverts).values(reverted_by=seq))
+
+    def _refresh_search(self, conn: Connection, dirty: dict, fresh: dict) -> None:
+        if not any(dirty.values()) and not any(fresh.values()) and not self._contacts_at:
+            return
+        index = index_for(conn.dialect.name)
+        brand_new = {e: fresh[e] - dirty[e] for e in SEARCHED}
+        index.refresh(conn, contacts=brand_new[Entity.CONTACT],
+                      accounts=brand_new[Entity.ACCOUNT], history=brand_new[Entity.HISTORY],
+                      fresh=True)
+        index.refresh(conn, contacts=dirty[Entity.CONTACT] - brand_new[Entity.CONTACT],
+                      accounts=dirty[Entity.ACCOUNT], history=dirty[Entity.HISTORY],
+                      contacts_at=self._contacts_at)
+
+
+def _change(entity: Entity, op: str, rid: int, fields: dict, version: int | None,
+            uid: str | None = None) -> dict:
+    return {"entity": entity.value, "op": op, "record_id": rid, "last_id": None,
+            "record_uid": uid or fields.get("uid"), "version": version, "fields": fields}
+
+
+def _classify(entity, rid, diff, inserted, updated, deleted) -> None:
+    """Moving to the trash reads as a deletion to a list, restoring as an insertion."""
+    trash = diff.get("deleted_at")
+    if trash is not None and (trash[0] is None) != (trash[1] is None):
+        (deleted if trash[0] is None else inserted).setdefault(entity, set()).add(rid)
+    else:
+        updated.setdefault(entity, set()).add(rid)
+
+
+def _affects_search(entity: Entity, diff: dict) -> bool:
+    wanted = {Entity.CONTACT: CONTACT_DOC, Entity.ACCOUNT: ACCOUNT_DOC,
+              Entity.HISTORY: HISTORY_DOC}[entity]
+    return not wanted.isdisjoint(diff)
+
+
+def _bump(conn: Connection, spec: Spec, ids: list[int]) -> None:
+    t = spec.table
+    for i in range(0, len(ids), images.CHUNK):
+        conn.execute(update(t).where(t.c.id.in_(ids[i:i + images.CHUNK]))
+                     .values(version=t.c.version + 1))
+
+
+def _ids_where(conn: Connection, table, column, ids: list[int]) -> list[int]:
+    from sqlalchemy import select
+
+    out: list[int] = []
+    for i in range(0, len(ids), images.CHUNK):
+        out += conn.execute(select(table.c.id).where(column.in_(ids[i:i + images.CHUNK]))
+                            ).scalars().all()
+    return out
+
+
+def _prune_tags(conn: Connection) -> None:
+    """A tag nothing carries any more is gone from the tag list (undo makes it again by name)."""
+    from db.models import TagRow, account_tags, contact_tags
+
+    t = TagRow.__table__
+    conn.execute(t.delete().where(~t.c.id.in_(select_tag_ids(contact_tags)),
+                                  ~t.c.id.in_(select_tag_ids(account_tags))))
+
+
+def select_tag_ids(link):
+    from sqlalchemy import select
+
+    return select(link.c.tag_id)
+
+
+def _runs(ids: list[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for i in ids:
+        if out and out[-1][1] == i - 1:
+            out[-1] = (out[-1][0], i)
+        else:
+            out.append((i, i))
+    return out
+
+
+@contextmanager
+def open_unit(db: Database, label: str, origin: Origin, *, reverts: int | None = None,
+              journal: bool = True) -> Iterator[Unit]:
+    """One transaction; commits (journal and index included) on success, rolls all of it back
+    on any error."""
+    with db.transaction(label) as session:
+        tx = Unit(db, session, label, origin, reverts, journal)
+        session.info["unit"] = tx
+        yield tx
+        tx.finish()
+
+
+def unit_of(session: Session) -> Unit:
+    """The unit a repository is writing in (every write session belongs to one)."""
+    return session.info["unit"]
+
+
+__all__ = ["BY_TABLE", "Origin", "Unit", "open_unit", "unit_of"]
