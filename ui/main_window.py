@@ -9,15 +9,12 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFormLayout,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -27,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.changes import ChangeSet
 from app.domain.contact import ContactStatus
-from app.domain.summaries import ContactSummary
 from app.services.directory import Directory
+from ui.contacts.detail_panel import ContactDetailPanel
 from ui.contacts.table_model import SORTABLE, Column, ContactTableModel, status_label
 from ui.tasks import ReadPool
 
@@ -41,7 +38,6 @@ COLUMN_SHARES = {Column.NAME: 27, Column.COMPANY: 24, Column.TITLE: 20, Column.E
 TYPICAL_TEXT = {Column.PHONE: ("+44 20 7946 0958",),
                 Column.STATUS: tuple(status_label(s) for s in ContactStatus)}
 MIN_COLUMN_WIDTH = 70
-LINK_STYLE = "color:#2a5db0; text-decoration:none"
 EMPTY_DATABASE = (
     "<h2>No contacts yet</h2>"
     "<p>This address book is empty. To look around with sample data, quit Rolodeck and run</p>"
@@ -58,117 +54,6 @@ def version() -> str:
         return metadata.version("rolodeck")
     except metadata.PackageNotFoundError:  # run from a source tree that was never installed
         return "0.1.0"
-
-
-class ContactDetailPanel(QFrame):
-    """A read-only card for one contact summary."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("detailPanel")
-        self.setMinimumWidth(260)
-        self._pages = QStackedWidget(self)
-
-        self.placeholder = QLabel("Select a contact to see their details.")
-        self.placeholder.setObjectName("detailPlaceholder")
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
-
-        card = QWidget()
-        self.initials = QLabel()
-        self.initials.setObjectName("detailInitials")
-        self.initials.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.initials.setFixedSize(56, 56)
-        self.name = self._value("detailName")
-        self.role = self._value("detailRole")
-        self.email = self._value("detailValue")
-        self.phone = self._value("detailValue")
-        self.status = self._value("detailStatus")
-        self.status.setWordWrap(False)
-        self.status.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        for link in (self.email, self.phone):
-            link.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-            link.setOpenExternalLinks(True)
-
-        head = QHBoxLayout()
-        head.setSpacing(14)
-        head.addWidget(self.initials, 0, Qt.AlignmentFlag.AlignTop)
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(self.name)
-        titles.addWidget(self.role)
-        head.addLayout(titles, 1)
-
-        form = QFormLayout()
-        form.setHorizontalSpacing(16)
-        form.setVerticalSpacing(10)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        # Long company e-mail addresses go under their caption rather than off the edge.
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        for caption, value in (("E-mail", self.email), ("Phone", self.phone),
-                               ("Status", self.status)):
-            label = QLabel(caption)
-            label.setObjectName("detailCaption")
-            form.addRow(label, value)
-
-        rule = QFrame()
-        rule.setObjectName("detailRule")
-        rule.setFrameShape(QFrame.Shape.HLine)
-
-        layout = QVBoxLayout(card)
-        layout.setContentsMargins(20, 20, 20, 20)
-        layout.setSpacing(16)
-        layout.addLayout(head)
-        layout.addWidget(rule)
-        layout.addLayout(form)
-        layout.addStretch(1)
-
-        self._pages.addWidget(self.placeholder)
-        self._pages.addWidget(card)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self._pages)
-        self.show_summary(None)
-
-    @staticmethod
-    def _value(name: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        return label
-
-    def show_summary(self, contact: ContactSummary | None) -> None:
-        if contact is None:
-            self._pages.setCurrentWidget(self.placeholder)
-            return
-        self.initials.setText(_initials(contact.display_name))
-        self.name.setText(contact.display_name)
-        role = " at ".join(x for x in (contact.title, contact.account_name) if x)
-        self.role.setText(role)
-        self.role.setVisible(bool(role))
-        self.email.setText(_link("mailto:", contact.email))
-        self.phone.setText(_link("tel:", contact.phone))
-        self.status.setText(status_label(contact.status) or "—")
-        self.status.setProperty("status", contact.status or "")
-        # A dynamic property only restyles after the style is told to look again.
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
-        self._pages.setCurrentIndex(1)
-
-
-def _initials(name: str) -> str:
-    words = [w for w in name.replace("@", " ").split() if w[:1].isalnum()]
-    return "".join(w[0] for w in (words[:1] + words[1:][-1:])).upper() or "?"
-
-
-def _link(scheme: str, value: str) -> str:
-    if not value:
-        return "<span style='color:#8a8f98'>—</span>"
-    target = value if scheme == "mailto:" else "".join(c for c in value if c.isdigit() or c == "+")
-    return (f"<a style='{LINK_STYLE}' href='{html.escape(scheme + target)}'>"
-            f"{html.escape(value)}</a>")
 
 
 class MainWindow(QMainWindow):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from app.domain.errors import ValidationError
 from app.domain.record import SyncedRecord
@@ -48,12 +48,6 @@ class Activity(SyncedRecord):
     # A single occurrence moved out of a series keeps a link to it (iCalendar RECURRENCE-ID).
     series_id: int | None = None
     recurrence_key: datetime | None = None
-
-    @classmethod
-    def all_day_on(cls, kind: ActivityKind, regarding: str, day: date, days: int = 1,
-                   **kw) -> Activity:
-        return cls(kind, regarding, datetime(day.year, day.month, day.day),
-                   duration=timedelta(days=days), all_day=True, tz=None, **kw)
 
     @property
     def schedule(self) -> Schedule:

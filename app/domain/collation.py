@@ -35,6 +35,9 @@ __all__ = ["EMPTY_KEY", "family_first_display", "fold", "person_sort_keys",
 # Sorts after every key that has something in it: those start with a-z, a number's length
 # ('A'..'_') or a script marker (U+0100 on), never with this noncharacter.
 EMPTY_KEY = "\U0010ffff"
+# Stored keys were made by this version of the rules; when the rules change, this moves on and
+# the database recomputes its keys once when it is next opened (db.upkeep).
+FORMAT = 1
 # Between the first (folded) level and the tie-break level, and between the fields of a person
 # key. Lower than the space between words, so "Lee, Ann" precedes "Lee Ann, Bob", and lower
 # than anything fold() emits (it emits no control characters), so no text can forge them.

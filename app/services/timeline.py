@@ -8,14 +8,10 @@ from app.domain.changes import ChangeSet
 from app.domain.errors import ValidationError
 from app.domain.history import HistoryItem
 from app.domain.summaries import HistoryEntry
-from app.services.progress import CancelToken, Progress, no_progress
 from db.database import Database
-from db.repositories import bulk
 from db.repositories import contacts as contact_repo
 from db.repositories import history as repo
 from db.unit import Unit
-
-BULK_CHUNK = 20000
 
 
 def _plural(n: int, word: str) -> str:
@@ -32,23 +28,6 @@ def edit(tx: Unit, item: HistoryItem) -> None:
         raise ValidationError("Only a saved history item can be edited")
     item.validate()
     repo.save(tx.session, item)
-
-
-def bulk_log(tx: Unit, items: Sequence[HistoryItem], cancel: CancelToken | None = None,
-             progress: Progress = no_progress) -> list[int]:
-    """Many items through the bulk path in the caller's unit (imports): all or nothing."""
-    for i, item in enumerate(items, 1):
-        try:
-            item.validate()
-        except ValidationError as exc:
-            raise ValidationError(f"History item {i}: {exc}") from exc
-    ids: list[int] = []
-    for start in range(0, len(items), BULK_CHUNK):
-        if cancel:
-            cancel.raise_if_set()
-        ids += bulk.add_history(tx.session, items[start:start + BULK_CHUNK])
-        progress(len(ids), len(items))
-    return ids
 
 
 class TimelineService:

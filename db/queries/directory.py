@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 
 from sqlalchemy import Connection, and_, func, or_, select
 
+from app.domain.sorting import ContactSort
 from app.domain.summaries import AccountSummary, ContactSummary
 from db.models import AccountRow, ContactRow, EmailRow, PhoneRow
 
 C, A = ContactRow.__table__, AccountRow.__table__
 E, P = EmailRow.__table__, PhoneRow.__table__
-
-
-class ContactSort(enum.StrEnum):
-    NAME = "name"
-    COMPANY = "company"
-    UPDATED = "updated"
-    CREATED = "created"
 
 
 def _contact_order(sort: ContactSort):
@@ -28,6 +21,8 @@ def _contact_order(sort: ContactSort):
         return (C.c.updated_at.desc(), C.c.id.desc())
     if sort == ContactSort.CREATED:
         return (C.c.created_at.desc(), C.c.id.desc())
+    if sort == ContactSort.FAMILY:
+        return (C.c.family_sort, C.c.id)
     return (C.c.sort_name, C.c.id)
 
 
@@ -91,7 +86,8 @@ def find_contacts(conn: Connection, ref: str) -> list[int]:
     if by_uid:
         return [r[0] for r in by_uid]
     return list(conn.execute(select(C.c.id).where(
-        C.c.sort_name == ref.casefold(), C.c.deleted_at.is_(None)).order_by(C.c.id)).scalars())
+        func.lower(C.c.display_name) == ref.lower(), C.c.deleted_at.is_(None))
+        .order_by(C.c.id)).scalars())
 
 
 def find_accounts(conn: Connection, ref: str) -> list[int]:
@@ -99,7 +95,8 @@ def find_accounts(conn: Connection, ref: str) -> list[int]:
     if by_uid:
         return [r[0] for r in by_uid]
     return list(conn.execute(select(A.c.id).where(
-        A.c.sort_name == ref.casefold(), A.c.deleted_at.is_(None)).order_by(A.c.id)).scalars())
+        func.lower(A.c.name) == ref.lower(), A.c.deleted_at.is_(None))
+        .order_by(A.c.id)).scalars())
 
 
 def birthdays_on(conn: Connection, month_days: Sequence[tuple[int, int]]) -> list[tuple]:

@@ -130,6 +130,8 @@ def _drop(cur, table: str, rowids: list[int]) -> None:
 
 
 class Fts5Index:
+    FORMAT = FORMAT
+
     def refresh(self, conn: Connection, *, contacts: Iterable[int] = (),
                 accounts: Iterable[int] = (), history: Iterable[int] = (),
                 contacts_at: Iterable[int] = (), fresh: bool = False) -> None:

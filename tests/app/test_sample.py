@@ -18,8 +18,8 @@ from app.domain.groups import FieldOwner
 from app.domain.quote import Quote, QuoteLine, QuoteStatus
 from app.services.progress import Cancelled, CancelToken
 from app.services.registry import Services
-from app.services.sample import Plan, generate
-from app.services.sample.words import mail_part
+from app.sample import Plan, generate
+from app.sample.words import mail_part
 from db.migrate import open_database
 from db.models import AccountRow, ActivityRow, QuoteLineRow
 

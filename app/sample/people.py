@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from app.domain.account import Account
 from app.domain.contact import Address, Contact, ContactStatus, Email, ImHandle, Phone, Website
 from app.domain.dates import PartialDate
-from app.services.sample.draw import Uids, Weighted, chance, one
-from app.services.sample.meter import Meter
-from app.services.sample.words import City, Words, mail_part
+from app.sample.draw import Uids, Weighted, chance, one
+from app.sample.meter import Meter
+from app.sample.words import City, Words, mail_part
 from db.repositories import bulk, bulk_records
 
 CHUNK = 5000

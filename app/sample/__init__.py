@@ -37,9 +37,9 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import ValidationError
 from app.services.progress import CancelToken, Progress, no_progress
-from app.services.sample import organizing, people, sales, timeline, words
-from app.services.sample.draw import Uids, stream
-from app.services.sample.meter import Meter
+from app.sample import organizing, people, sales, timeline, words
+from app.sample.draw import Uids, stream
+from app.sample.meter import Meter
 from db.repositories import bulk_records
 from db.unit import Origin
 

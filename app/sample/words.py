@@ -10,7 +10,7 @@ from decimal import Decimal
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-from app.services.sample.draw import Pattern, Weighted
+from app.sample.draw import Pattern, Weighted
 
 # Letters that Unicode decomposition leaves alone but an e-mail address cannot carry.
 _FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE",

@@ -9,10 +9,10 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from app.domain.quote import Product, Quote, QuoteLine, QuoteStatus, money
-from app.services.sample.draw import Uids, Weighted, chance, one
-from app.services.sample.meter import Meter
-from app.services.sample.people import Firm, Roster
-from app.services.sample.words import ProductSpec, Words
+from app.sample.draw import Uids, Weighted, chance, one
+from app.sample.meter import Meter
+from app.sample.people import Firm, Roster
+from app.sample.words import ProductSpec, Words
 from db.repositories import bulk_records
 from db.repositories import quotes as quote_repo
 

@@ -13,10 +13,10 @@ from app.domain.activity import Activity, ActivityKind, ActivityStatus, Priority
 from app.domain.contact import ContactStatus
 from app.domain.history import HistoryItem, HistoryKind, Outcome
 from app.domain.recurrence import localize, zone
-from app.services.sample.draw import Uids, Weighted, chance, one
-from app.services.sample.meter import Meter
-from app.services.sample.people import Firm, Roster
-from app.services.sample.words import Text, Words
+from app.sample.draw import Uids, Weighted, chance, one
+from app.sample.meter import Meter
+from app.sample.people import Firm, Roster
+from app.sample.words import Text, Words
 from db.repositories import bulk, bulk_records
 
 CHUNK = 20000

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.domain.contact import ContactStatus
 from app.domain.groups import CustomFieldDef, FieldKind, FieldOwner, Group
-from app.services.sample.draw import Uids, Weighted, chance, one
-from app.services.sample.people import Firm, Roster
-from app.services.sample.words import Words
+from app.sample.draw import Uids, Weighted, chance, one
+from app.sample.people import Firm, Roster
+from app.sample.words import Words
 from db.repositories import bulk_records
 from db.repositories import organize as organize_repo
 
