@@ -12,9 +12,16 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from app.domain.errors import RolodeckError
+from app.cli.output import one_line
+from app.domain.errors import MissingDatabaseError, RolodeckError, ValidationError
 
 APP_NAME = "Rolodeck"
+# An error line quotes what the user typed; past this it is cut, so it stays one line to read.
+MAX_MESSAGE_CHARS = 500
+
+
+class NoDatabaseError(RolodeckError):
+    """A reading command was pointed at a file that does not exist."""
 
 
 def default_db_path() -> Path:
@@ -24,20 +31,92 @@ def default_db_path() -> Path:
 def database_path(cli_value: str | None) -> Path:
     """--db wins, then ROLODECK_DB, then the user data folder."""
     chosen = cli_value or os.environ.get("ROLODECK_DB")
+    if chosen:
+        _check_text(chosen, "the database path")
     return Path(chosen).expanduser() if chosen else default_db_path()
+
+
+def _check_text(text: str, what: str) -> str:
+    """Arguments arrive decoded with surrogate escapes; bytes that were not UTF-8 cannot be
+    stored, searched or shown, so they are refused here rather than deep in SQLite."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start]
+        byte = f"byte 0x{ord(bad) - 0xDC00:02x}" if "\udc80" <= bad <= "\udcff" else repr(bad)
+        raise ValidationError(f"{what} is not valid UTF-8 ({byte}); check the encoding of the "
+                              "terminal or script that passed it") from None
+    return text
+
+
+def _utf8_argument(what: str):
+    def parse(text: str) -> str:
+        try:
+            return _check_text(text, what)
+        except ValidationError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return parse
+
+
+class RolodeckParser(argparse.ArgumentParser):
+    """Usage mistakes are one line on stderr and exit status 1, like every other mistake
+    (the README's promise); --help and --version still exit 0."""
+
+    def error(self, message: str):
+        self.fail(self.prog, message)
+
+    def fail(self, prog: str, message: str):
+        self.exit(1, f"rolodeck: {one_line(message, MAX_MESSAGE_CHARS)} "
+                     f"(see `{prog} --help`)\n")
+
+    def parse_args(self, args=None, namespace=None):
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:  # reported by the root parser; the hint names the command they followed
+            self.fail(getattr(parsed, "command_prog", self.prog),
+                      "unrecognized arguments: " + " ".join(extras))
+        return parsed
+
+
+def _commands(parser: argparse.ArgumentParser):
+    """Every parser under `parser`: commands and their subcommands."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):  # aliases share a parser
+                yield sub
+                yield from _commands(sub)
+
+
+def _complete_commands(parser: argparse.ArgumentParser) -> None:
+    """What every command takes, including those registered later (app/cli/writes.py):
+    --db after the command too (`rolodeck search x --db f.db`, `make demo ARGS="--db f.db"`;
+    given twice, the one after the command wins, as the later option does in argparse), and
+    a UTF-8 check on every text argument."""
+    for sub in _commands(parser):
+        if "--db" not in sub._option_string_actions:
+            sub.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                             help="database file (as `rolodeck --db`; this one wins)")
+        for action in sub._actions:
+            if isinstance(action, argparse._StoreAction | argparse._AppendAction) \
+                    and action.type is None:
+                action.type = _utf8_argument("the value")
+        sub.set_defaults(command_prog=sub.prog)
 
 
 def build_parser() -> argparse.ArgumentParser:
     from app.cli.commands import add_commands
 
-    parser = argparse.ArgumentParser(
+    parser = RolodeckParser(
         prog="rolodeck",
         description="Rolodeck, the offline-first contact manager. "
                     "Without a command it opens the window.")
     parser.add_argument("--db", metavar="PATH",
-                        help=f"database file (default: $ROLODECK_DB or {default_db_path()})")
+                        help=f"database file (default: $ROLODECK_DB or {default_db_path()}); "
+                             "may also follow the command")
     parser.add_argument("--version", action="version", version="Rolodeck 0.1.0")
+    # Commands may create the database unless they say they only read (set_defaults).
+    parser.set_defaults(writes=True)
     add_commands(parser.add_subparsers(dest="command", metavar="COMMAND"))
+    _complete_commands(parser)
     return parser
 
 
@@ -57,22 +136,38 @@ def run_gui(path: Path) -> int:
         services.close()
 
 
+def open_for(args, path: Path):
+    """The services for a command. A command that only reads creates nothing: a mistyped
+    --db must not leave an empty database (and its folders) behind."""
+    from app.services.registry import Services
+
+    try:
+        return Services.open(path, create=args.writes)
+    except MissingDatabaseError:
+        shown = one_line(str(path))
+        raise NoDatabaseError(
+            f"No Rolodeck database at {shown} (nothing was created); run "
+            f"`rolodeck --db {shown} demo` for one with sample data, or check the path") \
+            from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    path = database_path(args.db)
     try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage mistake already reported
+        return 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
+    try:
+        path = database_path(args.db)
         if args.command is None:
             return run_gui(path)
-        from app.services.registry import Services
-
-        services = Services.open(path)
+        services = open_for(args, path)
         try:
             return args.run(services, args)
         finally:
             services.close()
     except RolodeckError as exc:
-        print(f"rolodeck: {exc}", file=sys.stderr)
+        print(f"rolodeck: {one_line(str(exc), MAX_MESSAGE_CHARS)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("rolodeck: interrupted; nothing half-done was kept", file=sys.stderr)

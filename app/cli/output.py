@@ -12,6 +12,38 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, TextIO
 
+# What a one-line message may quote of a user's text: a 10 MB argument must not become a 10 MB
+# error line.
+QUOTE_CHARS = 60
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """`1 contact`, `2 contacts`, `1,000 history items`."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """`text` as one printable line: control characters (NUL, newlines) and undecodable bytes
+    (surrogate escapes from a non-UTF-8 argument) written as escapes, and cut to `limit`
+    characters. Messages quote what the user typed; this keeps them to one line that any
+    terminal or log can take."""
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
+    out = []
+    for ch in text:
+        if "\udc80" <= ch <= "\udcff":  # a byte that was not UTF-8
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        elif ch.isprintable() or ch == " ":
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
+    return "".join(out)
+
+
+def quoted(text: str) -> str:
+    """A user's text inside a message: one line, at most QUOTE_CHARS characters."""
+    return f"'{one_line(text, QUOTE_CHARS)}'"
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):

@@ -3,6 +3,7 @@ shape (documented in the README) and the table row built from it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from app.domain.account import Account
@@ -63,7 +64,20 @@ def _labelled(items: list[dict], key: str = "value") -> str:
                      for i in items)
 
 
-def contact_fields(d: dict) -> list[tuple[str, Any]]:
+def _seen_at(when: datetime | None, viewer: tzinfo | None) -> datetime | None:
+    """An instant in the viewer's zone (stored times are UTC; a naive one is read as UTC)."""
+    if when is None or viewer is None:
+        return when
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(viewer)
+
+
+def _minute(when: datetime | None, viewer: tzinfo | None) -> str | None:
+    seen = _seen_at(when, viewer)
+    return None if seen is None else f"{seen:%Y-%m-%d %H:%M} {seen.tzname() or ''}".rstrip()
+
+
+def contact_fields(d: dict, viewer: tzinfo | None = None) -> list[tuple[str, Any]]:
+    """The card's lines; created/updated to the minute in the viewer's zone."""
     return [
         ("Name", d["name"]), ("Id", d["id"]), ("Nickname", d["nickname"]),
         ("Company", d["company"]["name"] if d["company"] else None), ("Title", d["title"]),
@@ -81,7 +95,8 @@ def contact_fields(d: dict) -> list[tuple[str, Any]]:
         ("Tags", ", ".join(d["tags"])), ("Groups", ", ".join(d["groups"])),
         *((k, v) for k, v in d["custom"].items()),
         ("Notes", d["notes"]), ("UID", d["uid"]),
-        ("Created", d["created_at"]), ("Updated", d["updated_at"]),
+        ("Created", _minute(d["created_at"], viewer)),
+        ("Updated", _minute(d["updated_at"], viewer)),
     ]
 
 
@@ -136,8 +151,12 @@ def hit_row(d: dict) -> tuple:
     return (d["kind"], d["id"], d["name"], d["detail"], d["matched"])
 
 
-def occurrence_item(o: Occurrence) -> dict[str, Any]:
-    return {"activity_id": o.activity_id, "occurrence": o.key, "start": o.start, "end": o.end,
+def occurrence_item(o: Occurrence, viewer: tzinfo | None = None) -> dict[str, Any]:
+    """start/end in the viewer's zone (the same instants, the offset the viewer reads);
+    all-day items are already read in it."""
+    start, end = (o.start, o.end) if o.all_day else (_seen_at(o.start, viewer),
+                                                     _seen_at(o.end, viewer))
+    return {"activity_id": o.activity_id, "occurrence": o.key, "start": start, "end": end,
             "all_day": o.all_day, "kind": o.kind.value, "regarding": o.regarding,
             "priority": o.priority.value, "location": o.location, "with": list(o.attendees),
             "recurring": o.recurring, "cleared": o.cleared}
@@ -162,8 +181,9 @@ def occurrence_row(o: Occurrence, viewer) -> tuple:
             status)
 
 
-def history_item(h: HistoryEntry) -> dict[str, Any]:
-    return {"id": h.id, "kind": h.kind.value, "when": h.occurred_at, "outcome": h.outcome.value,
+def history_item(h: HistoryEntry, viewer: tzinfo | None = None) -> dict[str, Any]:
+    return {"id": h.id, "kind": h.kind.value, "when": _seen_at(h.occurred_at, viewer),
+            "outcome": h.outcome.value,
             "regarding": h.regarding, "details": h.details,
             "duration_minutes": h.duration_minutes, "contacts": list(h.contacts),
             "account": h.account}

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.domain.errors import AmbiguousError, NotFoundError
+from app.domain.sorting import ContactSort
 from app.domain.summaries import AccountSummary, ContactSummary, SearchHit
-from db import search_index
 from db.database import Database
 from db.queries import directory as q
-from db.queries.directory import ContactSort
+from db.search import Hit, index_for
 
 __all__ = ["ContactSort", "Directory"]
 
@@ -26,7 +26,7 @@ class Directory:
         """Contacts and accounts matching what the user typed, name matches first."""
         with self._db.read() as s:
             conn = s.connection()
-            hits = search_index.search(conn, text, limit)
+            hits = _search(conn, text, limit)
             people = {c.id: c for c in q.contact_summaries(
                 conn, [h.id for h in hits if h.kind == "contact"])}
             firms = {a.id: a for a in q.account_summaries(
@@ -47,17 +47,51 @@ class Directory:
     def contact_ids(self, text: str = "", sort: ContactSort = ContactSort.NAME, *,
                     trash: bool = False, account_id: int | None = None,
                     limit: int | None = None) -> list[int]:
-        """Ids for a contact list: every live contact in `sort` order, or, with text, the
-        contacts the quick search finds (in its ranking)."""
+        """Ids for a contact list: every contact in `sort` order (live ones, or the trash's),
+        or, with text, the ones the quick search finds (in its ranking), within the account
+        when one is given. The search index holds live records only, so text in the trash is
+        matched against names, companies and e-mail addresses (see _trash_matches)."""
         with self._db.read() as s:
             conn = s.connection()
-            if text.strip():
-                wanted = limit or self.SEARCH_LIMIT
-                # Matching accounts take places in the ranking; ask for enough to fill the
-                # list with people.
-                hits = search_index.search(conn, text, 2 * wanted)
-                return [h.id for h in hits if h.kind == "contact"][:wanted]
-            return q.contact_ids(conn, sort, trash=trash, account_id=account_id, limit=limit)
+            if not text.strip():
+                return q.contact_ids(conn, sort, trash=trash, account_id=account_id,
+                                     limit=limit)
+            wanted = limit or self.SEARCH_LIMIT
+            if trash:
+                return self._trash_matches(conn, text, sort, account_id, wanted)
+            # Matching accounts take places in the ranking; ask for enough to fill the
+            # list with people.
+            hits = _search(conn, text, 2 * wanted)
+            ids = [h.id for h in hits if h.kind == "contact"]
+            if account_id is not None:
+                # Bounded by the account's size, read from the account_id index.
+                members = set(q.contact_ids(conn, account_id=account_id))
+                ids = [i for i in ids if i in members]
+            return ids[:wanted]
+
+    # How many trashed contacts a search of the trash reads at most (in the list's sort
+    # order), and how many per query: the trash is not indexed, so its search is a scan.
+    TRASH_SCAN = 20_000
+    _TRASH_PAGE = 1_000
+
+    def _trash_matches(self, conn, text: str, sort: ContactSort, account_id: int | None,
+                       wanted: int) -> list[int]:
+        """Trashed contacts whose name, company or first e-mail contains every word of
+        `text` (case-insensitive), in `sort` order; reads at most TRASH_SCAN of them."""
+        words = text.casefold().split()[:12]
+        found: list[int] = []
+        for offset in range(0, self.TRASH_SCAN, self._TRASH_PAGE):
+            ids = q.contact_ids(conn, sort, trash=True, account_id=account_id,
+                                limit=self._TRASH_PAGE, offset=offset)
+            for c in q.contact_summaries(conn, ids):
+                seen = f"{c.display_name} {c.account_name} {c.email}".casefold()
+                if all(w in seen for w in words):
+                    found.append(c.id)
+                    if len(found) >= wanted:
+                        return found
+            if len(ids) < self._TRASH_PAGE:
+                break
+        return found
 
     def contact_summaries(self, ids: Sequence[int]) -> list[ContactSummary]:
         with self._db.read() as s:
@@ -87,23 +121,47 @@ class Directory:
     def resolve_account(self, ref: str) -> int:
         return self._resolve(ref, "account", q.find_accounts)
 
+    # The largest id SQLite can hold; a longer run of digits is not an id.
+    _MAX_ID = 2**63 - 1
+    # How many of the records an ambiguous reference matches the message names.
+    _AMBIGUOUS_SHOWN = 10
+
     def _resolve(self, ref: str, kind: str, exact) -> int:
         ref = ref.strip()
+        summaries = q.contact_summaries if kind == "contact" else q.account_summaries
         with self._db.read() as s:
             conn = s.connection()
-            if ref.isdigit():
-                found = (q.contact_summaries if kind == "contact" else q.account_summaries)(
-                    conn, [int(ref)])
+            # Ids are ASCII digits: str.isdigit() also takes '²' (which int() refuses) and
+            # '٣' (which int() reads as 3, an id nobody meant).
+            if ref.isascii() and ref.isdigit() and int(ref) <= self._MAX_ID:
+                found = summaries(conn, [int(ref)])
                 if found:
                     return found[0].id
             ids = exact(conn, ref)
             if not ids:
-                ids = [h.id for h in search_index.search(conn, ref, 20) if h.kind == kind
+                ids = [h.id for h in _search(conn, ref, 20) if h.kind == kind
                        and h.matched == "name"]
+            if len(ids) > 1:
+                named = summaries(conn, ids[:self._AMBIGUOUS_SHOWN])
         if len(ids) == 1:
             return ids[0]
         if not ids:
             raise NotFoundError(f"No {kind} matches '{ref}'")
+        listed = "; ".join(_labelled(r) for r in named)
+        more = len(ids) - len(named)
         raise AmbiguousError(
-            f"'{ref}' matches {len(ids)} {kind}s; use the id (ids: "
-            f"{', '.join(map(str, ids[:10]))}{', ...' if len(ids) > 10 else ''})")
+            f"'{ref}' matches {len(ids)} {kind}s; use the id: {listed}"
+            + (f"; and {more} more" if more > 0 else ""))
+
+
+def _labelled(r: ContactSummary | AccountSummary) -> str:
+    """`4 Ada Lovelace (Analytical Engines)`: an id with what tells the records apart."""
+    if isinstance(r, ContactSummary):
+        name, detail = r.display_name, r.account_name
+    else:
+        name, detail = r.name, r.industry
+    return f"{r.id} {name}" + (f" ({detail})" if detail else "")
+
+
+def _search(conn, text: str, limit: int) -> list[Hit]:
+    return index_for(conn.dialect.name).search(conn, text, limit)
