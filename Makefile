@@ -13,8 +13,13 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -c constraints.txt -e .
 	touch $@
 
+# apsw (the power-loss tests' fault-injecting VFS) is built against the system SQLite, the one
+# Python's sqlite3 uses, so a VFS it registers serves the app's own connections. Its sdist
+# would otherwise download an SQLite of its own while building.
 $(TEST_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	printf '[build]\nfetch = 0\nenable_all_extensions = 0\n' > $(VENV)/apsw-system-sqlite.cfg
+	DIST_EXTRA_CONFIG=$(CURDIR)/$(VENV)/apsw-system-sqlite.cfg $(PY) -m pip install --quiet \
+		-c constraints.txt --no-binary apsw -e '.[test]'
 	touch $@
 
 run: $(STAMP)
