@@ -43,3 +43,15 @@ class MigrationError(StorageError):
 
 class CorruptDatabaseError(StorageError):
     pass
+
+
+class MissingDatabaseError(StorageError):
+    """There is no database where one was expected, and none was created."""
+
+
+class ConstraintError(RolodeckError):
+    """A change would break a rule the data keeps (a link to a record that does not exist)."""
+
+
+class DuplicateError(ConstraintError):
+    """A change would give two records the same unique value (a UID, a quote number)."""

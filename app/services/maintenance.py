@@ -8,8 +8,11 @@ from app.domain.errors import ReadOnlyDatabaseError, StorageError
 from db import backup as backups
 from db import migrate
 from db.database import Database
-from db.engine import connect
+from db.engine import connect, examine, same_file
+from db.errors import shown
 from db.queries import stats
+
+__all__ = ["MaintenanceService", "shown"]
 
 
 class MaintenanceService:
@@ -20,25 +23,35 @@ class MaintenanceService:
         with self._db.read() as s:
             return stats.counts(s.connection())
 
-    def backup(self, dest: Path | str) -> Path:
-        """A consistent copy (mode 0600), safe while the app or another process writes."""
-        return backups.backup(self._db, Path(dest))
+    def backup(self, dest: Path | str, *, force: bool = False) -> Path:
+        """A consistent copy (mode 0600), safe while the app or another process writes, and
+        checked before it is reported. An existing file at `dest`, of whatever kind, is only
+        replaced with `force`."""
+        return backups.backup(self._db, Path(dest), force=force)
 
     def restore(self, source: Path | str) -> Path:
         """Replace the current data with a backup's. The current data is first saved as an
         automatic backup, whose path is returned, so a restore can itself be undone."""
         source = Path(source).expanduser().absolute()
+        if examine(source) is None:  # a folder, a device, an empty file: refused here
+            raise StorageError(f"{shown(source)} does not exist.")
+        if same_file(source, self._db.file):
+            raise StorageError(
+                f"{shown(source)} is the database itself (Rolodeck has it open as "
+                f"{shown(self._db.name)}); restoring it onto itself would change nothing. "
+                "Nothing was changed.")
         backups.check_file(source)
-        probe = connect(source, read_only=True)
+        probe = connect(source, read_only=True, create=False)
         try:
             rev = migrate.check_version(probe)  # refuses a backup from a newer Rolodeck
         finally:
             probe.close()
         if rev is None:
-            raise StorageError(f"{source} is not a Rolodeck backup (it has no Rolodeck schema)")
+            raise StorageError(
+                f"{shown(source)} is not a Rolodeck backup (it has no Rolodeck schema)")
         if self._db.read_only:
             raise ReadOnlyDatabaseError(
-                f"{self._db.name} is read-only, so it cannot be restored into")
+                f"{shown(self._db.name)} is read-only, so it cannot be restored into")
         safety = backups.automatic_backup(self._db, "before-restore")
         backups.copy_into(source, self._db)
         migrate.upgrade(self._db)  # an older backup comes up to this version's schema

@@ -79,7 +79,7 @@ def test_disk_full_mid_import_keeps_everything_and_the_import_succeeds_later(db,
         svc.bulk_create(batch)
     message = str(failure.value)
     assert "is full" in message and "nothing" in message and "saved" in message, message
-    assert str(db_path) in message and "adding 3000 contacts" in message, message
+    assert str(db_path) in message and "Add 3,000 contacts" in message, message
 
     # The app keeps running on the same Database, and nothing of the import is there.
     assert count(db_path, "contacts") == contacts
