@@ -44,8 +44,8 @@ def timed(fn) -> float:
 
 def big_database() -> Path:
     """100,000 contacts (2 phones, 2 e-mails, 1 address each) and 1,000,000 history items."""
-    from app.services.registry import Services
     from app.sample import generate
+    from app.services.registry import Services
     from db import migrate
 
     path = DATA / f"big-{BIG_CONTACTS}.db"

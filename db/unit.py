@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 JU, JC, TOMB = JournalUnitRow.__table__, JournalChangeRow.__table__, TombstoneRow.__table__
 SEARCHED = {Entity.CONTACT, Entity.ACCOUNT, Entity.HISTORY}
 # Fields whose change alters a record's search document.
-CONTACT_DOC = {"display_name", "nickname", "account_id", "title", "department", "notes",
-               "deleted_at", "emails", "phones"}
+CONTACT_DOC = {"display_name", "nickname", "title", "department", "notes", "deleted_at",
+               "emails", "phones"}
 ACCOUNT_DOC = {"name", "industry", "website", "main_phone", "locality", "notes", "deleted_at"}
 HISTORY_DOC = {"regarding", "details", "deleted_at"}
 
@@ -220,8 +220,6 @@ class Unit:
                 _classify(entity, rid, diff, inserted, updated, deleted)
                 if entity in SEARCHED and _affects_search(entity, diff):
                     dirty[entity].add(rid)
-                    if entity == Entity.ACCOUNT and "name" in diff:
-                        self._contacts_at.add(rid)
             if bumped and spec.versioned:
                 _bump(conn, spec, bumped)
         tombstones = []
@@ -354,7 +352,7 @@ def open_unit(db: Database, label: str, origin: Origin, *, reverts: int | None =
               journal: bool = True) -> Iterator[Unit]:
     """One transaction; commits (journal and index included) on success, rolls all of it back
     on any error."""
-    with db.transaction(label) as session:
+    with db.transaction(f"saving “{label}”") as session:
         tx = Unit(db, session, label, origin, reverts, journal)
         session.info["unit"] = tx
         yield tx

@@ -36,10 +36,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from app.domain.errors import ValidationError
-from app.services.progress import CancelToken, Progress, no_progress
 from app.sample import organizing, people, sales, timeline, words
 from app.sample.draw import Uids, stream
 from app.sample.meter import Meter
+from app.services.progress import CancelToken, Progress, no_progress
 from db.repositories import bulk_records
 from db.unit import Origin
 

@@ -54,6 +54,22 @@ def _since(tx: Unit, entity: Entity, rid: int, seq: int, field: str | None) -> s
             f"{later.unit.actor})")
 
 
+def _changed_since(tx: Unit, entity: Entity, rid: int, seq: int) -> str | None:
+    """A field of the record whose value now differs from what it was when unit `seq` left
+    it, or None. Worked out from the values, so later changes that were themselves undone
+    (delete, then undo of the delete) do not count."""
+    later = [c for c in store.record_changes(tx.conn, entity, rid, limit=1000)
+             if c.unit.seq > seq and c.op == "update"]
+    original: dict = {}
+    for c in reversed(later):  # oldest first: the first "before" of a field is its value then
+        for field, (before, _after) in (c.fields or {}).items():
+            original.setdefault(field, before)
+    if not original:
+        return None
+    now = images.read(tx.conn, SPECS[entity], [rid]).get(rid, {})
+    return next((f for f, v in original.items() if now.get(f) != v), None)
+
+
 def check(tx: Unit, seq: int, changes: list[store.ChangeRow]) -> list[Problem]:
     problems: list[Problem] = []
     conn = tx.conn
@@ -63,15 +79,17 @@ def check(tx: Unit, seq: int, changes: list[store.ChangeRow]) -> list[Problem]:
         if c.op in ("insert", "bulk_insert"):
             last = c.last_id if c.op == "bulk_insert" else c.record_id
             if spec.versioned:
-                rows = conn.execute(select(t.c.id, t.c.version).where(
+                # Untouched since it was made: the fast, usual case (a whole import at once).
+                moved = list(conn.execute(select(t.c.id).where(
                     t.c.id.between(c.record_id, last), t.c.version != (c.version or 1)))
-                for rid, _version in rows:
-                    if c.op == "insert" and c.fields is not None:
-                        now = images.read(conn, spec, [rid]).get(rid, {})
-                        if all(now.get(k) == v for k, v in c.fields.items() if k in spec.parts):
-                            continue
-                    problems.append(Problem(c.entity, rid, _name(c.fields, c.entity, rid),
-                                            _since(tx, c.entity, rid, seq, None)))
+                    .scalars())
+                for rid in moved:
+                    field = _changed_since(tx, c.entity, rid, seq)
+                    if field is not None:
+                        problems.append(Problem(
+                            c.entity, rid, _name(c.fields, c.entity, rid),
+                            f"{field.replace('_', ' ')} "
+                            + _since(tx, c.entity, rid, seq, field)))
         elif c.op == "update":
             now = images.read(conn, spec, [c.record_id]).get(c.record_id)
             if now is None:
@@ -85,17 +103,37 @@ def check(tx: Unit, seq: int, changes: list[store.ChangeRow]) -> list[Problem]:
                         f"{field.replace('_', ' ')} "
                         + _since(tx, c.entity, c.record_id, seq, field)))
                     break
-        elif c.op == "delete":
-            image = c.fields or {}
-            taken = conn.execute(select(t.c.id).where(
-                (t.c.id == c.record_id) | (t.c.uid == image.get("uid", "\0")))
-            ).first() if "uid" in spec.columns else conn.execute(
-                select(t.c.id).where(t.c.id == c.record_id)).first()
-            if taken is not None:
-                problems.append(Problem(c.entity, c.record_id,
-                                        _name(image, c.entity, c.record_id),
-                                        "cannot come back: its id or UID is in use again"))
+    problems += _taken(tx, [c for c in changes if c.op == "delete"])
     return problems
+
+
+def _taken(tx: Unit, deletes: list[store.ChangeRow]) -> list[Problem]:
+    """Records to put back whose id or UID another record holds now (one query per chunk)."""
+    out: list[Problem] = []
+    by_entity: dict[Entity, list[store.ChangeRow]] = {}
+    for c in deletes:
+        by_entity.setdefault(c.entity, []).append(c)
+    for entity, group in by_entity.items():
+        t = SPECS[entity].table
+        for i in range(0, len(group), images.CHUNK):
+            part = group[i:i + images.CHUNK]
+            ids = {c.record_id for c in part}
+            uids = {(c.fields or {}).get("uid") for c in part} - {None}
+            cond = t.c.id.in_(ids)
+            if "uid" in t.c:
+                cond = cond | t.c.uid.in_(uids)
+                taken_ids, taken_uids = set(), set()
+                for rid, uid in tx.conn.execute(select(t.c.id, t.c.uid).where(cond)):
+                    taken_ids.add(rid)
+                    taken_uids.add(uid)
+            else:
+                taken_ids = set(tx.conn.execute(select(t.c.id).where(cond)).scalars())
+                taken_uids = set()
+            for c in part:
+                if c.record_id in taken_ids or (c.fields or {}).get("uid") in taken_uids:
+                    out.append(Problem(entity, c.record_id, _name(c.fields, entity, c.record_id),
+                                       "cannot come back: its id or UID is in use again"))
+    return out
 
 
 def revert(tx: Unit, seq: int) -> None:
@@ -116,11 +154,21 @@ def revert(tx: Unit, seq: int) -> None:
         raise RevertRefused(f"Cannot undo '{info.label}': {shown}{more}. Nothing was changed.",
                             problems)
     conn = tx.conn
-    for c in reversed(changes):
+    if conn.dialect.name == "sqlite":
+        # Records come back in journal order, not in the order their references need (a
+        # contact before the account it works for): the links are checked at commit instead.
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    backwards = list(reversed(changes))
+    deletes = [c for c in backwards if c.op == "delete"]
+    for entity in dict.fromkeys(c.entity for c in deletes):
+        mine = [c for c in deletes if c.entity == entity]
+        images.reinsert_many(conn, SPECS[entity],
+                             [(c.record_id, c.fields or {}, c.version) for c in mine])
+        tx.created(entity, [c.record_id for c in mine])
+    for c in backwards:
         spec = SPECS[c.entity]
         if c.op == "delete":
-            images.reinsert(conn, spec, c.record_id, c.fields or {}, c.version)
-            tx.created(c.entity, [c.record_id])
+            continue
         elif c.op == "update":
             tx.will_change(c.entity, [c.record_id])
             images.write_fields(conn, spec, c.record_id,

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, and_, delete, func, or_, select
+from sqlalchemy import Connection, delete, func, select
 
 from app.domain.changes import Entity
 from db.models import JournalChangeRow, JournalUnitRow, SettingRow, utcnow
@@ -82,20 +82,24 @@ def _change(r, info: UnitInfo) -> ChangeRow:
 
 def record_changes(conn: Connection, entity: Entity, record_id: int,
                    limit: int = 200) -> list[ChangeRow]:
-    """What happened to one record, newest first (bulk inserts found by their id range)."""
-    rows = conn.execute(
-        select(JC, JU).join(JU, JU.c.seq == JC.c.unit_seq)
-        .where(JC.c.entity == entity.value,
-               or_(JC.c.record_id == record_id,
-                   and_(JC.c.op == "bulk_insert", JC.c.record_id <= record_id,
-                        JC.c.last_id >= record_id)))
-        .order_by(JC.c.unit_seq.desc(), JC.c.id.desc()).limit(limit))
-    out = []
-    for r in rows:
-        info = _unit(r)
-        out.append(ChangeRow(r.id, info, Entity(r.entity), r.op, r.record_id, r.last_id,
-                             r.record_uid, r.version, json.loads(r.fields) if r.fields else None))
-    return out
+    """What happened to one record, newest first (bulk inserts found by their id range).
+    Two plain queries: the record's change rows, then their units once each."""
+    cols = (JC.c.id, JC.c.unit_seq, JC.c.op, JC.c.record_id, JC.c.last_id, JC.c.record_uid,
+            JC.c.version, JC.c.fields)
+    mine = select(*cols).where(JC.c.entity == entity.value, JC.c.record_id == record_id)
+    bulk = select(*cols).where(JC.c.entity == entity.value, JC.c.op == "bulk_insert",
+                               JC.c.record_id <= record_id, JC.c.last_id >= record_id)
+    rows = conn.execute(mine.union_all(bulk).order_by(JC.c.unit_seq.desc(), JC.c.id.desc())
+                        .limit(limit)).all()
+    seqs = sorted({r.unit_seq for r in rows})
+    infos: dict[int, UnitInfo] = {}
+    for i in range(0, len(seqs), 900):
+        for u in conn.execute(select(JU).where(JU.c.seq.in_(seqs[i:i + 900]))):
+            infos[u.seq] = _unit(u)
+    loads = json.loads
+    return [ChangeRow(r.id, infos[r.unit_seq], entity, r.op, r.record_id, r.last_id,
+                      r.record_uid, r.version, loads(r.fields) if r.fields else None)
+            for r in rows]
 
 
 def later_change(conn: Connection, entity: Entity, record_id: int, after_seq: int,

@@ -82,9 +82,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# None is SQL NULL, never the JSON text 'null': the bulk path binds None as NULL, and both
+# paths must store the same bytes (undo compares and restores them exactly).
+JSON_OR_NULL = JSON(none_as_null=True)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), Decimal: Money(), dict: JSON, list: JSON}
+    type_annotation_map = {datetime: UTCDateTime(), Decimal: Money(), dict: JSON_OR_NULL,
+                           list: JSON_OR_NULL}
 
 
 class RecordMixin:
@@ -98,7 +104,7 @@ class RecordMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None]
     # [[group, name, [[param, value], ...], value], ...]: properties kept for a round trip.
-    extra: Mapped[list | None] = mapped_column(JSON)
+    extra: Mapped[list | None] = mapped_column(JSON_OR_NULL)
     # Every unit of work that changes the record adds one; a stale save is refused.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import NEVER_REUSE_IDS, Base, RecordMixin
+from db.models.base import JSON_OR_NULL, NEVER_REUSE_IDS, Base, RecordMixin
 
 
 class AccountRow(RecordMixin, Base):
@@ -74,7 +74,7 @@ class _Detail:
     label: Mapped[str] = mapped_column(String(64), default="")
     preferred: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
-    params: Mapped[list | None] = mapped_column(JSON)  # [[name, value], ...]
+    params: Mapped[list | None] = mapped_column(JSON_OR_NULL)  # [[name, value], ...]
     vgroup: Mapped[str | None] = mapped_column(String(64))
 
 

@@ -45,7 +45,7 @@ DDL = (
 
 # The format of what is indexed; when it moves on, open() rebuilds the index (a migration
 # never calls this module: revisions keep their own frozen SQL).
-FORMAT = 2
+FORMAT = 3
 
 
 def create(conn: Connection) -> None:
@@ -53,8 +53,11 @@ def create(conn: Connection) -> None:
         conn.exec_driver_sql(stmt)
 
 
+_NOT_DIGIT = re.compile(r"\D+")
+
+
 def _digits(text: str | None) -> str:
-    return "".join(ch for ch in text or "" if ch.isdigit())
+    return _NOT_DIGIT.sub("", text or "")
 
 
 def _variants(text: str | None) -> str:
@@ -72,19 +75,21 @@ def _functions(conn: Connection) -> None:
 # a bulk import, an undo) cannot index something different from what it stored.
 _CONTACT_NAME = ("CASE WHEN c.nickname = '' OR instr(c.display_name, c.nickname) > 0 "
                  "THEN c.display_name ELSE c.display_name || ' ' || c.nickname END")
+# A contact's company is not in its document: people are found by their company through the
+# account's own document (see search), so renaming an account with 40,000 people reindexes one
+# row, not 40,000.
 _CONTACT_DOCS = (
     f"INSERT INTO {PEOPLE}(rowid, name, detail, body) "
     f"SELECT 2 * c.id, {_CONTACT_NAME} || ' ' || rd_variants({_CONTACT_NAME}), "
-    "coalesce(a.name, '') || ' ' || c.title || ' ' || c.department || ' ' || "
+    "c.title || ' ' || c.department || ' ' || "
     "coalesce((SELECT group_concat(e.value, ' ') FROM contact_emails e "
     "WHERE e.contact_id = c.id), ''), c.notes "
-    "FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id "
-    "WHERE c.deleted_at IS NULL AND {where}")
+    "FROM contacts c WHERE c.deleted_at IS NULL AND {where}")
 _CONTACT_PHONES = (
     f"INSERT INTO {PHONES}(rowid, digits) SELECT 2 * c.id, d FROM (SELECT p.contact_id AS id, "
-    "group_concat(rd_digits(p.value), ' ') AS d FROM contact_phones p "
-    "WHERE rd_digits(p.value) != '' AND p.contact_id IN (SELECT c.id FROM contacts c "
-    "WHERE c.deleted_at IS NULL AND {where}) GROUP BY p.contact_id) c")
+    "trim(group_concat(rd_digits(p.value), ' ')) AS d FROM contact_phones p "
+    "WHERE p.contact_id IN (SELECT c.id FROM contacts c "
+    "WHERE c.deleted_at IS NULL AND {where}) GROUP BY p.contact_id) c WHERE d != ''")
 _ACCOUNT_DOCS = (
     f"INSERT INTO {PEOPLE}(rowid, name, detail, body) "
     "SELECT 2 * a.id + 1, a.name || ' ' || rd_variants(a.name), "
@@ -206,6 +211,7 @@ class Query:
     # Chunks with punctuation or symbols ("C++", "a'b", "50%", "😀"): the tokenizer drops
     # those characters, so these are also matched as literal text, and such hits come first.
     literals: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()  # each word chunk as its own FTS5 expression
 
     @classmethod
     def parse(cls, user_text: str) -> Query:
@@ -228,7 +234,7 @@ class Query:
             else:
                 others.append(term)
         return cls(" AND ".join(words) or None, " AND ".join(runs) or None,
-                   " AND ".join(others) or None, tuple(literals))
+                   " AND ".join(others) or None, tuple(literals), tuple(words))
 
     @property
     def empty(self) -> bool:
@@ -242,6 +248,19 @@ def _term(chunk: str) -> str:
     if len(spellings) == 1:
         return _phrase(chunk) + "*"
     return "(" + " OR ".join(_phrase(s) + "*" for s in spellings) + ")"
+
+
+def _splits(terms: tuple[str, ...]) -> list[tuple[str, str]]:
+    """For two or three words, every way of reading some as the person and the rest as the
+    company (bounded: a longer query is a name or a phrase, not a person at a firm)."""
+    if not 2 <= len(terms) <= 3:
+        return []
+    out = []
+    for mask in range(1, 2 ** len(terms) - 1):
+        people = [t for i, t in enumerate(terms) if not mask >> i & 1]
+        firms = [t for i, t in enumerate(terms) if mask >> i & 1]
+        out.append((" AND ".join(people), " AND ".join(firms)))
+    return out
 
 
 def _ascii_lower(text_: str) -> str:
@@ -284,6 +303,17 @@ def search(conn: Connection, user_text: str, limit: int) -> list[Hit]:
         else:
             take(run(f"SELECT rowid FROM {PHONES} WHERE {PHONES} MATCH :d LIMIT :n",
                      d=q.digits), "phone")
+    if q.words and len(hits) < limit:
+        # People at an account whose name matches; "Smith Acme": Smith at an Acme account.
+        take(run(f"SELECT 2 * c.id FROM contacts c WHERE c.deleted_at IS NULL AND c.account_id "
+                 f"IN (SELECT rowid / 2 FROM {PEOPLE} WHERE {PEOPLE} MATCH :q AND rowid % 2 = 1) "
+                 "ORDER BY c.sort_name LIMIT :n", q=f"name : ({q.words})"), "company")
+        for people, firms in _splits(q.terms):
+            take(run(f"SELECT 2 * c.id FROM contacts c WHERE c.deleted_at IS NULL AND "
+                     f"c.id IN (SELECT rowid / 2 FROM {PEOPLE} WHERE {PEOPLE} MATCH :p "
+                     "AND rowid % 2 = 0) AND c.account_id IN (SELECT rowid / 2 FROM "
+                     f"{PEOPLE} WHERE {PEOPLE} MATCH :f AND rowid % 2 = 1) LIMIT :n",
+                     p=people, f=f"name : ({firms})"), "company")
     if q.words and len(hits) < limit:
         take(run(f"SELECT rowid FROM {PEOPLE} WHERE {PEOPLE} MATCH :q LIMIT :n",
                  q=f"{{detail body}} : ({q.words})"), "details")

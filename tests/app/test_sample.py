@@ -16,10 +16,10 @@ from app.domain.changes import Entity
 from app.domain.errors import ValidationError
 from app.domain.groups import FieldOwner
 from app.domain.quote import Quote, QuoteLine, QuoteStatus
-from app.services.progress import Cancelled, CancelToken
-from app.services.registry import Services
 from app.sample import Plan, generate
 from app.sample.words import mail_part
+from app.services.progress import Cancelled, CancelToken
+from app.services.registry import Services
 from db.migrate import open_database
 from db.models import AccountRow, ActivityRow, QuoteLineRow
 

@@ -182,6 +182,13 @@ def upgrade() -> None:
         with op.batch_alter_table(table) as b:
             b.add_column(sa.Column("params", sa.JSON(), nullable=True))
             b.add_column(sa.Column("vgroup", sa.String(length=64), nullable=True))
+    # JSON columns written through SQLAlchemy held the text 'null' where the bulk path held
+    # SQL NULL; from here on both store NULL.
+    for table, column in (("accounts", "extra"), ("contacts", "extra"), ("history", "extra"),
+                          ("activities", "extra"), ("activities", "exdates"),
+                          ("groups", "extra"), ("products", "extra"), ("quotes", "extra"),
+                          ("custom_fields", "choices")):
+        conn.execute(sa.text(f"UPDATE {table} SET {column} = NULL WHERE {column} = 'null'"))
     _unique_keys(conn, "groups")
     with op.batch_alter_table("groups") as b:
         b.alter_column("name_key", existing_type=sa.String(length=255), nullable=False)
