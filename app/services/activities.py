@@ -15,6 +15,8 @@ from db.database import Database
 from db.repositories import activities as repo
 from db.repositories import history as history_repo
 
+# How far back a repeating activity's missed occurrences still count as overdue.
+OVERDUE_SERIES_DAYS = 14
 _HISTORY_KIND = {ActivityKind.CALL: HistoryKind.CALL, ActivityKind.MEETING: HistoryKind.MEETING,
                  ActivityKind.TODO: HistoryKind.TODO_DONE}
 
@@ -164,10 +166,12 @@ class ActivityService:
         out.sort(key=lambda o: (o.start, o.activity_id))
         return out
 
-    def overdue(self, before: datetime, viewer: tzinfo) -> list[Occurrence]:
-        """Open one-off activities that started before `before` and were never cleared.
-        Past occurrences of a series are not listed: a weekly call missed in March is not
-        still due in June."""
+    def overdue(self, before: datetime, viewer: tzinfo,
+                lookback_days: int = OVERDUE_SERIES_DAYS) -> list[Occurrence]:
+        """Open one-off activities that started before `before` and were never cleared, and
+        the occurrences of repeating ones in the last `lookback_days` that nobody cleared (a
+        weekly call missed yesterday is overdue; one missed in March is not still due in
+        June). Oldest first."""
         with self._db.read() as s:
             conn = s.connection()
             found = repo.overdue_singles(conn, before.astimezone(UTC) + timedelta(hours=14))
@@ -179,4 +183,7 @@ class ActivityService:
                 out.append(Occurrence(a.id, a.start, started, started + a.duration, a.kind,
                                       a.regarding, a.all_day, a.priority, a.location, False,
                                       False, tuple(names.get(a.id, ()))))
-        return out
+        missed = [o for o in self.occurrences(before - timedelta(days=lookback_days), before,
+                                              viewer, include_cleared=False)
+                  if o.recurring and o.start < before]
+        return sorted(out + missed, key=lambda o: (o.start, o.activity_id))

@@ -141,3 +141,17 @@ def test_today_summary(s, bob):
         ("Soon", date(2026, 12, 1), None)]
     feb = s.today.birthdays(date(2027, 2, 20))
     assert [(b.display_name, b.on, b.turns) for b in feb] == [("Leap", date(2027, 2, 28), 35)]
+
+
+def test_missed_occurrences_of_a_series_are_overdue_for_two_weeks(s, bob):
+    """A weekly call nobody cleared last Monday is overdue; one from a month ago is history."""
+    aid = schedule(s, kind=ActivityKind.CALL, regarding="Weekly check-in",
+                   start=datetime(2026, 3, 2, 9, 0), tz="Europe/London", attendee_ids=[bob],
+                   rrule="FREQ=WEEKLY")
+    s.activities.clear(aid, occurrence=datetime(2026, 3, 23, 9, 0))
+    today = datetime(2026, 4, 1, 0, 0, tzinfo=LONDON)  # a Wednesday
+    overdue = s.activities.overdue(today, LONDON)
+    # Mar 23 was cleared; Mar 30 was missed; Mar 16 and before are more than 14 days back.
+    assert [(o.regarding, o.key) for o in overdue] == [
+        ("Weekly check-in", datetime(2026, 3, 30, 9, 0))]
+    assert s.today.summary(date(2026, 4, 1), LONDON).overdue == overdue

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from sqlalchemy import text
 
 from db import migrate
 from db.migrate import open_database
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_models_have_not_drifted_from_the_migrations(db):
@@ -51,3 +55,29 @@ def test_savepoints_roll_back_one_record_and_keep_the_rest(db):
             pass
     with db.read() as s:
         assert list(s.execute(text("SELECT key FROM tags ORDER BY key")).scalars()) == ["a"]
+
+
+def test_the_revisions_read_from_the_files_agree_with_alembic():
+    """The command line reads the schema history without importing Alembic (a third of its
+    start-up); what it reads must be what Alembic would say."""
+    from db import migrate
+
+    revisions, head = migrate._own()
+    script = migrate._script()
+    assert head == script.get_current_head()
+    assert revisions == {r.revision for r in script.walk_revisions()}
+
+
+def test_a_search_from_the_command_line_does_not_import_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    from db.migrate import open_database
+
+    path = tmp_path / "r.db"
+    open_database(path).close()
+    probe = ("import sys, main; main.main(['--db', sys.argv[1], 'search', 'ada']); "
+             "print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True,
+                         text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip().splitlines()[-1] == "False", out.stdout + out.stderr
