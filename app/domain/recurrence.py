@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
 from app.domain.errors import ValidationError
+from app.domain.rrule_jump import plan
 
 MAX_OCCURRENCES = 5000
 _ALLOWED_FREQ = {"HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
@@ -24,17 +26,48 @@ _FLOATING_SLACK = timedelta(hours=14)
 def zone(name: str | None) -> tzinfo | None:
     if not name:
         return None
+    return _zone(name)
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> tzinfo:
+    # Names reach the file system (tzdata resources, /usr/share/zoneinfo), so anything that is
+    # not a plain relative key is refused before it can name a folder, a parent or a device.
+    shown = name if len(name) <= 60 else f"{name[:60]}..."
+    if (len(name) > 255 or "\0" in name or "\\" in name or name.startswith("/")
+            or any(part in ("", ".", "..") for part in name.split("/"))):
+        raise ValidationError(f"Unknown time zone '{shown}'")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(f"Unknown time zone '{name}'") from exc
+    except (KeyError, ValueError, OSError, TypeError) as exc:  # KeyError: ZoneInfoNotFoundError
+        raise ValidationError(f"Unknown time zone '{shown}'") from exc
 
 
 def localize(naive: datetime, tz: tzinfo) -> datetime:
     """Attach a zone to a wall-clock time. A time inside a DST gap is read with the offset before
     the gap (RFC 5545 3.3.5), which moves it forward by the gap's length."""
     aware = naive.replace(tzinfo=tz)
-    return aware.astimezone(UTC).astimezone(tz)
+    try:
+        return aware.astimezone(UTC).astimezone(tz)
+    except OverflowError:  # within hours of year 1 or 9999: no gap to correct for there
+        return aware
+
+
+def _shift(when: datetime, delta: timedelta) -> datetime:
+    """when + delta, held at the calendar's first or last instant instead of overflowing."""
+    try:
+        return when + delta
+    except OverflowError:
+        edge = datetime.max if delta > timedelta(0) else datetime.min
+        return edge.replace(tzinfo=when.tzinfo)
+
+
+def _wall(when: datetime, tz: tzinfo) -> datetime:
+    """The naive wall time in tz of an aware instant, held at the calendar's edges."""
+    try:
+        return when.astimezone(tz).replace(tzinfo=None)
+    except OverflowError:
+        return datetime.max if when.year > 1 else datetime.min
 
 
 def normalize_rule(rule: str, start: datetime, tz: tzinfo | None) -> str:
@@ -106,32 +139,30 @@ class Schedule:
     def _zone(self, viewer: tzinfo) -> tzinfo:
         return zone(self.tz) or viewer
 
-    def _wall_starts(self) -> Iterable[datetime]:
-        if not self.rule:
-            return (self.start,)
-        return rrulestr(self.rule, dtstart=self.start)
-
     def slots(self, window_start: datetime, window_end: datetime, viewer: tzinfo,
               limit: int = MAX_OCCURRENCES) -> list[Slot]:
-        """Occurrences overlapping [window_start, window_end) (aware datetimes), in order."""
+        """Occurrences overlapping [window_start, window_end) (aware datetimes), in order.
+        The rule is restarted near the window, so the cost follows the window's occurrences,
+        not the series' age: cheap enough to ask for, say, the last 30 days of every series."""
         tz = self._zone(viewer)
         skip = set(self.exdates)
         # Work in wall time with a day of slack either side, then compare exact instants.
-        lo = (window_start - self.duration).astimezone(tz).replace(tzinfo=None) - timedelta(days=1)
-        hi = window_end.astimezone(tz).replace(tzinfo=None) + timedelta(days=1)
+        day = timedelta(days=1)
+        lo = _shift(_wall(_shift(window_start, -self.duration), tz), -day)
+        hi = _shift(_wall(window_end, tz), day)
+        walls: Iterable[datetime]
         if self.rule:
-            walls: Iterable[datetime] = rrulestr(self.rule, dtstart=self.start).xafter(
-                max(lo, self.start), inc=True)
+            walls = plan(self.rule, self.start).walls(max(lo, self.start), hi)
         else:
-            walls = (self.start,)
+            walls = (self.start,) if lo <= self.start <= hi else ()
         out: list[Slot] = []
         for wall in walls:
-            if wall > hi or len(out) >= limit:
+            if len(out) >= limit:
                 break
             if wall in skip:
                 continue
             start = localize(wall, tz)
-            end = start + self.duration if self.duration else start
+            end = _shift(start, self.duration)
             if end > window_start and start < window_end or (
                     not self.duration and window_start <= start < window_end):
                 out.append(Slot(wall, start, end))
@@ -142,25 +173,28 @@ class Schedule:
             return False
         if not self.rule:
             return wall == self.start
-        return wall in rrulestr(self.rule, dtstart=self.start).between(
-            wall - timedelta(seconds=1), wall + timedelta(seconds=1), inc=True)
+        return any(w == wall for w in plan(self.rule, self.start).walls(wall, wall))
 
     def utc_bounds(self) -> tuple[datetime, datetime | None]:
         """First start and last end as UTC instants, for pruning range queries; the end is None
         for a rule without end (or with more occurrences than we are willing to walk)."""
         slack = _FLOATING_SLACK if self.tz is None else timedelta(0)
         tz = self._zone(UTC)
-        first = localize(self.start, tz).astimezone(UTC) - slack
+        first_start = _utc(self.start, tz)
+        first = _shift(first_start, -slack)
         if not self.rule:
-            return first, localize(self.start, tz).astimezone(UTC) + self.duration + slack
-        rule = rrulestr(self.rule, dtstart=self.start)
-        if "COUNT=" not in self.rule.upper() and "UNTIL=" not in self.rule.upper():
+            return first, _shift(_shift(first_start, self.duration), slack)
+        last = plan(self.rule, self.start).last()
+        if last is True:
             return first, None
-        last = None
-        for i, wall in enumerate(rule):
-            if i >= 100_000:
-                return first, None
-            last = wall
         if last is None:
-            return first, first + self.duration + 2 * slack
-        return first, localize(last, tz).astimezone(UTC) + self.duration + slack
+            return first, _shift(_shift(first, self.duration), 2 * slack)
+        return first, _shift(_shift(_utc(last, tz), self.duration), slack)
+
+
+def _utc(wall: datetime, tz: tzinfo) -> datetime:
+    start = localize(wall, tz)
+    try:
+        return start.astimezone(UTC)
+    except OverflowError:
+        return (datetime.max if wall.year > 1 else datetime.min).replace(tzinfo=UTC)
