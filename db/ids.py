@@ -23,3 +23,14 @@ def reserve(conn: Connection, table: Table, count: int) -> list[int]:
             "SELECT seq FROM sqlite_sequence WHERE name = ?", (table.name,)).scalar()
         highest = max(highest, ever or 0)
     return list(range(highest + 1, highest + 1 + count))
+
+
+def runs(ids: list[int]) -> list[tuple[int, int]]:
+    """Sorted ids as (first, last) runs of consecutive ids: a bulk insert is one run."""
+    out: list[tuple[int, int]] = []
+    for i in ids:
+        if out and out[-1][1] == i - 1:
+            out[-1] = (out[-1][0], i)
+        else:
+            out.append((i, i))
+    return out

@@ -21,14 +21,16 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, insert, update
 from sqlalchemy.orm import Session
 
 from app.domain.changes import ChangeSet, Entity
+from db.driver import inserted_id
+from db.ids import runs
 from db.journal import images
-from db.journal.specs import BY_TABLE, SPECS, Spec
+from db.journal.specs import BY_TABLE, SPECS, Child, Link, Spec
 from db.models import JournalChangeRow, JournalUnitRow, TombstoneRow, new_uid, utcnow
 from db.search import index_for
 
@@ -134,8 +136,9 @@ class Unit:
     def savepoint(self) -> Iterator[None]:
         """A part of the unit that can fail alone (one record of an import): its rows and
         what it reported both roll back, the rest of the unit carries on."""
-        saved = [{k: dict(v) for k, v in d.items()}
-                 for d in (self._before, self._created, self._purged)]
+        saved: list[dict[Entity, dict[int, Any]]] = [
+            {k: dict(v) for k, v in d.items()}
+            for d in (self._before, self._created, self._purged)]
         bulk = {k: list(v) for k, v in self._bulk.items()}
         touched = {k: set(v) for k, v in self._touched.items()}
         contacts_at = set(self._contacts_at)
@@ -165,7 +168,8 @@ class Unit:
                         self.will_purge(other.entity, rows)
                     else:
                         self.will_change(other.entity, rows)
-            for part in (*other.children, *other.links):
+            parts: tuple[Child | Link, ...] = (*other.children, *other.links)
+            for part in parts:
                 for column in part.table.columns:
                     if column.name == part.fk:
                         continue
@@ -195,7 +199,7 @@ class Unit:
             if entity in SEARCHED:
                 fresh[entity].update(made)
         for entity, ids in self._bulk.items():
-            for first, last in _runs(sorted(ids)):
+            for first, last in runs(sorted(ids)):
                 rows.append({"entity": entity.value, "op": "bulk_insert", "record_id": first,
                              "last_id": last, "record_uid": None, "version": 1, "fields": None})
             inserted.setdefault(entity, set()).update(ids)
@@ -235,8 +239,8 @@ class Unit:
             deleted.setdefault(entity, set()).update(gone)
             if entity in SEARCHED:
                 dirty[entity].update(gone)
-        for entity, ids in self._touched.items():
-            updated.setdefault(entity, set()).update(ids)
+        for entity, touched in self._touched.items():
+            updated.setdefault(entity, set()).update(touched)
         if any(r["op"] in ("update", "delete") and r["fields"] and "tags" in r["fields"]
                for r in rows):
             _prune_tags(conn)
@@ -256,10 +260,10 @@ class Unit:
                 r["fields"] = json.dumps(r["fields"], ensure_ascii=False, separators=(",", ":"))
                 size += len(r["fields"])
         now = utcnow()
-        seq = conn.execute(insert(JU).values(
+        seq = inserted_id(conn.execute(insert(JU).values(
             uid=new_uid(), label=self.label[:512], origin=self.origin.value,
             actor=current_actor(), created_at=now, reverts=self.reverts, whole=self._whole,
-            records=len(rows), size=size)).inserted_primary_key[0]
+            records=len(rows), size=size)))
         self.seq = seq
         for r in rows:
             r["unit_seq"] = seq
@@ -335,16 +339,6 @@ def select_tag_ids(link):
     from sqlalchemy import select
 
     return select(link.c.tag_id)
-
-
-def _runs(ids: list[int]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for i in ids:
-        if out and out[-1][1] == i - 1:
-            out[-1] = (out[-1][0], i)
-        else:
-            out.append((i, i))
-    return out
 
 
 @contextmanager

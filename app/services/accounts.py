@@ -8,13 +8,10 @@ from collections.abc import Sequence
 from app.domain.account import Account
 from app.domain.changes import ChangeSet
 from app.domain.errors import ValidationError
+from app.services.wording import plural
 from db.database import Database
 from db.repositories import accounts as repo
 from db.unit import Unit
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def create(tx: Unit, account: Account) -> int:
@@ -69,16 +66,16 @@ class AccountService:
         return tx.changes
 
     def delete(self, ids: Sequence[int]) -> ChangeSet:
-        with self._db.unit(f"Delete {_plural(len(set(ids)), 'account')}") as tx:
+        with self._db.unit(f"Delete {plural(len(set(ids)), 'account')}") as tx:
             delete(tx, ids)
         return tx.changes
 
     def restore(self, ids: Sequence[int]) -> ChangeSet:
-        with self._db.unit(f"Restore {_plural(len(set(ids)), 'account')}") as tx:
+        with self._db.unit(f"Restore {plural(len(set(ids)), 'account')}") as tx:
             restore(tx, ids)
         return tx.changes
 
     def purge(self, ids: Sequence[int]) -> ChangeSet:
-        with self._db.unit(f"Delete {_plural(len(set(ids)), 'account')} for good") as tx:
+        with self._db.unit(f"Delete {plural(len(set(ids)), 'account')} for good") as tx:
             purge(tx, ids)
         return tx.changes

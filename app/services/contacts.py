@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from app.domain.changes import ChangeSet
 from app.domain.contact import Contact
 from app.domain.errors import ValidationError
+from app.domain.groups import FieldOwner
 from app.services.progress import CancelToken, Progress, no_progress
+from app.services.wording import plural
 from db.database import Database
 from db.repositories import bulk
 from db.repositories import contacts as repo
@@ -18,9 +20,6 @@ from db.unit import Origin, Unit
 
 BULK_CHUNK = 5000
 
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def create(tx: Unit, contact: Contact) -> int:
@@ -113,8 +112,8 @@ def merge(tx: Unit, keep_id: int, other_id: int) -> None:
     keep.extra = [*keep.extra, *(p for p in other.extra if p not in keep.extra)]
     repo.save(s, keep)
     repo.move_links(s, other_id, keep_id)
-    for group_id in organize_repo.group_ids_of(s, organize_repo.FieldOwner.CONTACT, other_id):
-        organize_repo.add_members(s, group_id, organize_repo.FieldOwner.CONTACT, [keep_id])
+    for group_id in organize_repo.group_ids_of(s, FieldOwner.CONTACT, other_id):
+        organize_repo.add_members(s, group_id, FieldOwner.CONTACT, [keep_id])
     repo.set_deleted(s, [other_id], deleted=True)
 
 
@@ -140,24 +139,24 @@ class ContactService:
                     progress: Progress = no_progress, *, label: str | None = None,
                     origin: Origin = Origin.USER) -> ChangeSet:
         """All or nothing, in one unit: a cancel or a crash leaves none of them."""
-        with self._db.unit(label or f"Add {_plural(len(contacts), 'contact')}", origin) as tx:
+        with self._db.unit(label or f"Add {plural(len(contacts), 'contact')}", origin) as tx:
             bulk_create(tx, contacts, cancel, progress)
         return tx.changes
 
     def delete(self, ids: Sequence[int]) -> ChangeSet:
         """Move to the trash; restore() brings them back."""
-        with self._db.unit(f"Delete {_plural(len(set(ids)), 'contact')}") as tx:
+        with self._db.unit(f"Delete {plural(len(set(ids)), 'contact')}") as tx:
             delete(tx, ids)
         return tx.changes
 
     def restore(self, ids: Sequence[int]) -> ChangeSet:
-        with self._db.unit(f"Restore {_plural(len(set(ids)), 'contact')}") as tx:
+        with self._db.unit(f"Restore {plural(len(set(ids)), 'contact')}") as tx:
             restore(tx, ids)
         return tx.changes
 
     def purge(self, ids: Sequence[int]) -> ChangeSet:
         """Delete for good. Only contacts already in the trash can be purged."""
-        with self._db.unit(f"Delete {_plural(len(set(ids)), 'contact')} for good") as tx:
+        with self._db.unit(f"Delete {plural(len(set(ids)), 'contact')} for good") as tx:
             purge(tx, ids)
         return tx.changes
 
@@ -167,13 +166,13 @@ class ContactService:
         return tx.changes
 
     def link_account(self, contact_ids: Sequence[int], account_id: int) -> ChangeSet:
-        with self._db.unit(f"Link {_plural(len(set(contact_ids)), 'contact')} to an account"
+        with self._db.unit(f"Link {plural(len(set(contact_ids)), 'contact')} to an account"
                            ) as tx:
             link_account(tx, contact_ids, account_id)
         return tx.changes
 
     def unlink_account(self, contact_ids: Sequence[int]) -> ChangeSet:
-        with self._db.unit(f"Unlink {_plural(len(set(contact_ids)), 'contact')} from their "
+        with self._db.unit(f"Unlink {plural(len(set(contact_ids)), 'contact')} from their "
                            "account") as tx:
             link_account(tx, contact_ids, None)
         return tx.changes

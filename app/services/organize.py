@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from app.domain.changes import ChangeSet, Entity
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.groups import CustomFieldDef, FieldKind, FieldOwner, Group, clean_name
+from app.domain.record import stored_id
+from app.services.wording import plural
 from db.database import Database
 from db.repositories import organize as repo
 
@@ -26,9 +28,6 @@ def _tag_names(names: Iterable[str]) -> list[str]:
         raise ValidationError("A tag needs a name")
     return cleaned
 
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 class OrganizeService:
@@ -259,7 +258,7 @@ class OrganizeService:
                 where = f" ({trashed} of them in the trash)" if trashed else ""
                 raise ValidationError(
                     f"'{choice}' cannot be removed from '{d.name}': "
-                    f"{_plural(total, d.owner.value)} still use it{where}. "
+                    f"{plural(total, d.owner.value)} still use it{where}. "
                     f"Change their '{d.name}' first.")
             repo.update_field(s, field_id, choices=d.choices)
         return ChangeSet.of(updated={Entity.CUSTOM_FIELD: [field_id]})
@@ -278,10 +277,10 @@ class OrganizeService:
         """Put the owner's fields in the given order; `ids` must name each of them once."""
         with self._db.unit("Reorder custom fields") as tx:
             s = tx.session
-            current = [d.id for d in repo.list_fields(s, owner)]
+            current = [stored_id(d) for d in repo.list_fields(s, owner)]
             if sorted(ids) != sorted(current):
                 raise ValidationError(
-                    f"The new order must list each of the {_plural(len(current), 'field')} "
+                    f"The new order must list each of the {plural(len(current), 'field')} "
                     f"for {owner.value}s exactly once")
             repo.set_positions(s, ids)
         return ChangeSet.of(updated={Entity.CUSTOM_FIELD: ids})

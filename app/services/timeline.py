@@ -8,14 +8,11 @@ from app.domain.changes import ChangeSet
 from app.domain.errors import ValidationError
 from app.domain.history import HistoryItem
 from app.domain.summaries import HistoryEntry
+from app.services.wording import plural
 from db.database import Database
 from db.repositories import contacts as contact_repo
 from db.repositories import history as repo
 from db.unit import Unit
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def log(tx: Unit, item: HistoryItem) -> int:
@@ -51,12 +48,12 @@ class TimelineService:
         return tx.changes
 
     def delete(self, ids: Sequence[int]) -> ChangeSet:
-        with self._db.unit(f"Delete {_plural(len(set(ids)), 'history item')}") as tx:
+        with self._db.unit(f"Delete {plural(len(set(ids)), 'history item')}") as tx:
             repo.set_deleted(tx.session, ids, deleted=True)
         return tx.changes
 
     def restore(self, ids: Sequence[int]) -> ChangeSet:
-        with self._db.unit(f"Restore {_plural(len(set(ids)), 'history item')}") as tx:
+        with self._db.unit(f"Restore {plural(len(set(ids)), 'history item')}") as tx:
             repo.set_deleted(tx.session, ids, deleted=False)
         return tx.changes
 

@@ -14,12 +14,15 @@ has to filter them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, text
 
 from app.domain.collation import search_variants
+from db.driver import driver_connection
+from db.ids import runs
 from db.search import Hit
 
 PEOPLE = "search_people"
@@ -66,7 +69,7 @@ def _variants(text: str | None) -> str:
 
 def _functions(conn: Connection) -> None:
     """The two helpers the SQL below calls, on this very driver connection."""
-    raw = conn.connection.driver_connection
+    raw = driver_connection(conn)
     raw.create_function("rd_digits", 1, _digits, deterministic=True)
     raw.create_function("rd_variants", 1, _variants, deterministic=True)
 
@@ -104,21 +107,10 @@ _HISTORY_DOCS = (
 _CHUNK = 900
 
 
-def _runs(ids: list[int]) -> list[tuple[int, int]]:
-    """Consecutive ids as (first, last) runs: a bulk import is one run, indexed by BETWEEN."""
-    out: list[tuple[int, int]] = []
-    for i in ids:
-        if out and out[-1][1] == i - 1:
-            out[-1] = (out[-1][0], i)
-        else:
-            out.append((i, i))
-    return out
-
-
 def _batches(ids: Iterable[int], column: str):
     """(SQL condition, parameters) covering `ids`: BETWEEN for long runs, IN for the rest."""
     scattered: list[int] = []
-    for first, last in _runs(sorted(set(ids))):
+    for first, last in runs(sorted(set(ids))):
         if last - first >= 64:
             yield f"{column} BETWEEN ? AND ?", (first, last)
         else:
@@ -145,7 +137,7 @@ class Fts5Index:
         if not (contacts or accounts or history or contacts_at):
             return
         _functions(conn)
-        cur = conn.connection.driver_connection.cursor()
+        cur = driver_connection(conn).cursor()
         try:
             if contacts_at:
                 for where, params in _batches(contacts_at, "account_id"):
@@ -217,10 +209,10 @@ class Query:
     def parse(cls, user_text: str) -> Query:
         # Control characters (a NUL pasted from elsewhere) mean nothing to a search.
         text_ = _CONTROL.sub(" ", user_text[:_MAX_QUERY_CHARS]).strip()
-        if _digit_run(text_):  # "+1 (555) 012-3" is one number, whatever its spaces
-            digits = _digit_run(text_)
+        digits = _digit_run(text_)
+        if digits:  # "+1 (555) 012-3" is one number, whatever its spaces
             return cls(_phrase(digits) + "*", _phrase(digits), None)
-        words, others, runs, literals = [], [], [], []
+        words, others, digit_runs, literals = [], [], [], []
         for chunk in text_.split()[:_MAX_TERMS]:
             if not chunk.isalnum() and not _digit_run(chunk):
                 literals.append(_ascii_lower(chunk))
@@ -230,10 +222,10 @@ class Query:
             words.append(term)
             run = _digit_run(chunk)
             if run:
-                runs.append(_phrase(run))
+                digit_runs.append(_phrase(run))
             else:
                 others.append(term)
-        return cls(" AND ".join(words) or None, " AND ".join(runs) or None,
+        return cls(" AND ".join(words) or None, " AND ".join(digit_runs) or None,
                    " AND ".join(others) or None, tuple(literals), tuple(words))
 
     @property
@@ -282,7 +274,7 @@ def search(conn: Connection, user_text: str, limit: int) -> list[Hit]:
                 seen.add(rowid)
                 hits.append(Hit("account" if rowid % 2 else "contact", rowid // 2, matched))
 
-    def run(sql: str, **params) -> list:
+    def run(sql: str, **params) -> Sequence[Any]:
         return conn.execute(text(sql), params | {"n": limit + len(hits)}).all()
 
     if q.literals:
