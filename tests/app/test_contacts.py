@@ -18,7 +18,7 @@ from app.domain.contact import (
     Website,
 )
 from app.domain.dates import PartialDate
-from app.domain.errors import NotFoundError, ValidationError
+from app.domain.errors import AmbiguousError, NotFoundError, ValidationError
 from app.services.accounts import AccountService
 from app.services.contacts import ContactService
 from app.services.directory import ContactSort, Directory
@@ -182,7 +182,7 @@ def test_resolving_a_contact_from_the_command_line(db):
     assert directory.resolve_contact(str(ada)) == ada
     assert directory.resolve_contact("ada lovelace") == ada
     assert directory.resolve_contact(contacts.get(ada).uid) == ada
-    with pytest.raises(Exception, match="matches 2 contacts"):
+    with pytest.raises(AmbiguousError, match="matches 2 contacts"):
         directory.resolve_contact("Ada")
     with pytest.raises(NotFoundError):
         directory.resolve_contact("Nobody")
