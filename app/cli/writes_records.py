@@ -14,6 +14,9 @@ from app.domain.account import Account
 from app.domain.changes import Entity
 from app.domain.contact import Contact
 from app.domain.errors import AmbiguousError, NotFoundError, ValidationError
+from app.domain.record import stored_id
+from app.services import accounts as account_cases
+from app.services import contacts as contact_cases
 from app.services.registry import Services
 
 # What a printed line quotes of a name: a 10,000-character name still makes one short line.
@@ -167,26 +170,29 @@ def _set_contact_fields(c: Contact, args) -> None:
 
 def _save(s: Services, c: Contact, new_company: str | None, *,
           creating: bool) -> tuple[int, int | None]:
-    """Save the contact, making its new company first: (contact id, new account id).
-
-    The company is a unit of its own, before the contact's: one unit holding both cannot be
-    redone after an undo (the core journals the undo's deletes account first, so the redo
-    puts the contact back before the account it points at and is refused)."""
-    aid = None
-    if new_company is not None:
-        aid = s.accounts.create(Account(name=new_company)).new_id(Entity.ACCOUNT)
+    """Save the contact and, first, its new company: (contact id, new account id). One unit,
+    so one undo takes both back."""
+    if new_company is None:
+        if creating:
+            return s.contacts.create(c).new_id(Entity.CONTACT), None
+        s.contacts.update(c)
+        return stored_id(c), None
+    verb = "Add" if creating else "Edit"
+    with s.db.unit(f"{verb} {c.display_name or 'contact'} at {new_company}") as tx:
+        aid = account_cases.create(tx, Account(name=new_company))
         c.account_id = aid
-    if creating:
-        return s.contacts.create(c).new_id(Entity.CONTACT), aid
-    s.contacts.update(c)
-    return c.id, aid
+        if creating:
+            cid = contact_cases.create(tx, c)
+        else:
+            contact_cases.update(tx, c)
+            cid = stored_id(c)
+    return cid, aid
 
 
 def _at(new_company: str | None, aid: int | None) -> str:
     if new_company is None:
         return ""
-    return (f" at {shown(new_company)} (new account {aid}; a second `undo` takes the account "
-            "back too)")
+    return f" at {shown(new_company)} (new account {aid})"
 
 
 def cmd_contacts_add(s: Services, args) -> int:
@@ -343,12 +349,12 @@ def cmd_contacts_edit(s: Services, args) -> int:
             raise ValidationError("Say what to change: --title X, --clear title, --add-phone "
                                   "..., --remove-tag ... (see `contacts edit --help`)")
         return report(args, f"No change: {shown(who)} (contact {c.id}) already has those "
-                            "values.", contact_card(s, c.id))
+                            "values.", contact_card(s, stored_id(c)))
     _cid, aid = _save(s, c, new_company, creating=False)
     fields = ", ".join(f.replace("_", " ") for f in changed) or "company"
     return report(args, f"Edited {shown(c.display_name)} (contact {c.id}): {fields}"
                         f"{_at(new_company, aid)}.",
-                  contact_card(s, c.id))
+                  contact_card(s, stored_id(c)))
 
 
 _EDIT_LISTS = ("clear", "add_phone", "remove_phone", "add_email", "remove_email",
