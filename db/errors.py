@@ -31,6 +31,8 @@ SQLITE_BUSY = 5
 SQLITE_LOCKED = 6
 SQLITE_READONLY = 8
 SQLITE_IOERR = 10
+SQLITE_IOERR_FSYNC = 10 | 4 << 8
+SQLITE_IOERR_DIR_FSYNC = 10 | 5 << 8
 SQLITE_CORRUPT = 11
 SQLITE_FULL = 13
 SQLITE_CANTOPEN = 14
@@ -125,6 +127,13 @@ def _from_sqlite(exc: sqlite3.Error, path: str, raw: Path | str,
         return _corrupt(path, exc)
     if primary == SQLITE_CANTOPEN:
         return _cannot_open(path, raw)
+    if code in (SQLITE_IOERR_FSYNC, SQLITE_IOERR_DIR_FSYNC):
+        # The commit's data is written but the disk would not confirm it is on the platter:
+        # it may be there after a restart or not, so "nothing was saved" would not be true.
+        return StorageError(
+            f"The disk reported an error and could not confirm that {what} reached {path} "
+            f"({exc}). It may or may not have been kept: look before doing it again, and "
+            "check the disk.")
     if primary == SQLITE_IOERR:
         return StorageError(
             f"The disk reported an error while {what} on {path} ({exc}); nothing of it was "
