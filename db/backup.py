@@ -19,6 +19,7 @@ from pathlib import Path
 
 from app.domain.errors import CorruptDatabaseError, StorageError
 from db.database import Database
+from db.driver import driver_connection
 from db.engine import (
     BUSY_TIMEOUT_MS,
     companion,
@@ -317,7 +318,7 @@ def backup_file(source: Path, dest: Path, *, force: bool = False) -> Path:
 
 
 def backup(db: Database, dest: Path, *, force: bool = False) -> Path:
-    return backup_file(db.file, dest, force=force)
+    return backup_file(db.require_file("a backup"), dest, force=force)
 
 
 # Automatic backups kept per reason (pre-upgrade, before-restore); older ones are deleted.
@@ -335,8 +336,9 @@ def automatic_backup(db: Database, reason: str, keep: int = KEEP_AUTOMATIC) -> P
     """A safety copy before a risky step. Full copies add up (a big database, upgraded or
     restored now and then), so only the newest `keep` of each reason stay, and copies a
     killed process left half-written are cleared away (never one still being written)."""
+    file = db.require_file("an automatic backup")
     for _ in range(100):
-        dest = automatic_backup_path(db.file, reason)
+        dest = automatic_backup_path(file, reason)
         clear_stale_partials(dest.parent)
         try:
             saved = backup(db, dest)
@@ -346,7 +348,7 @@ def automatic_backup(db: Database, reason: str, keep: int = KEEP_AUTOMATIC) -> P
     else:  # pragma: no cover - a hundred name clashes in a row
         raise StorageError(f"Cannot find a free name for a backup in {shown(dest.parent)}")
     # Timestamps in the names sort in time order.
-    older = sorted(dest.parent.glob(f"{glob_safe(db.file.stem)}.{reason}.*.db"))[:-keep]
+    older = sorted(dest.parent.glob(f"{glob_safe(file.stem)}.{reason}.*.db"))[:-keep]
     for old in older:
         remove_quietly(old)
     return saved
@@ -395,14 +397,14 @@ def copy_into(source: Path, db: Database) -> None:
     try:
         raw = db.engine.raw_connection()
         try:
-            waits_ms = raw.driver_connection.execute("PRAGMA busy_timeout").fetchone()[0]
+            waits_ms = driver_connection(raw).execute("PRAGMA busy_timeout").fetchone()[0]
             deadline = time.monotonic() + waits_ms / 1000
 
             def give_up_when_late(status: int, _remaining: int, _total: int) -> None:
                 if status in RESTORE_BUSY and time.monotonic() >= deadline:
                     raise _GaveUp("database is locked")
 
-            src.backup(raw.driver_connection, pages=-1, progress=give_up_when_late, sleep=0.05)
+            src.backup(driver_connection(raw), pages=-1, progress=give_up_when_late, sleep=0.05)
         finally:
             raw.close()
     except sqlite3.Error as exc:

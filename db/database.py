@@ -17,7 +17,7 @@ from sqlalchemy import URL, Engine
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.domain.errors import ReadOnlyDatabaseError
+from app.domain.errors import ReadOnlyDatabaseError, StorageError
 from db.errors import translate
 
 
@@ -52,6 +52,14 @@ class Database:
         if self.file is not None:
             return str(self.file)
         return self.url.render_as_string(hide_password=True)
+
+    def require_file(self, what: str) -> Path:
+        """The SQLite file, for what only works on a file (a backup, a restore)."""
+        if self.file is None:
+            raise StorageError(
+                f"{self.name} is not a database file, so {what} is not possible. "
+                "Nothing was changed.")
+        return self.file
 
     @property
     def dialect(self) -> str:

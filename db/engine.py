@@ -33,6 +33,7 @@ from app.domain.errors import (
     StorageError,
 )
 from db.database import Capabilities, Database
+from db.driver import driver_connection
 from db.errors import shown, translate
 
 BUSY_TIMEOUT_MS = 5000
@@ -316,7 +317,7 @@ def _optimize_on_close(db: Database) -> None:
         return
     try:
         with db.engine.connect() as conn:
-            raw = conn.connection.driver_connection
+            raw = driver_connection(conn)
             # Bounded: sampling 400 rows per index keeps closing instant at any size.
             raw.execute("PRAGMA analysis_limit=400")
             raw.execute("PRAGMA optimize")
@@ -350,6 +351,9 @@ def connect(path: Path, *, read_only: bool | None = None,
             raise translate(exc, path, "creating it") or StorageError(
                 f"Cannot create {shown(path)}: {exc.strerror}") from exc
         info = examine(path, fresh=True)
+        if info is None:  # made a moment ago, and gone again: another program removed it
+            raise MissingDatabaseError(
+                f"{shown(path)} disappeared as soon as it was created; nothing was opened.")
     if read_only is None:
         # SQLite writes -wal and -shm beside the file: a folder we may not write is as
         # read-only as the file.

@@ -27,6 +27,7 @@ from app.domain.errors import (
 )
 from db import backup as backups
 from db.database import Database
+from db.driver import driver_connection
 from db.engine import (
     BUSY_TIMEOUT_MS,
     FileInfo,
@@ -98,7 +99,10 @@ def _own() -> tuple[frozenset[str], str]:
 def head(extra_versions: Extra = ()) -> str:
     if not extra_versions:
         return _own()[1]
-    return _script(extra_versions).get_current_head()
+    current = _script(extra_versions).get_current_head()
+    if current is None:
+        raise MigrationError("Rolodeck's schema history has no revisions")
+    return current
 
 
 def known(revision: str, extra_versions: Extra = ()) -> bool:
@@ -226,7 +230,7 @@ def upgrade(db: Database, extra_versions: Extra = ()) -> Path | None:
     cfg = alembic_config(extra_versions)
     try:
         with db.engine.connect() as conn:
-            raw = conn.connection.driver_connection
+            raw = driver_connection(conn)
             # Through the driver, so SQLAlchemy does not BEGIN first: inside a transaction
             # this pragma is silently ignored.
             raw.execute("PRAGMA foreign_keys=OFF")
@@ -297,7 +301,7 @@ def _copy_exclusive(tmp: Path, path: Path) -> None:
         os.close(fd)
 
 
-def open_database(path: Path | str, *, migrate: bool = True,
+def open_database(path: Path | str | bytes, *, migrate: bool = True,
                   busy_timeout_ms: int = BUSY_TIMEOUT_MS, create: bool = True,
                   vfs: str | None = None) -> Database:
     """Open the database at `path`, creating and upgrading it as needed. An existing file is

@@ -67,8 +67,8 @@ def _recollate(conn: Connection) -> None:
             keys.append({"rid": r.id, "g": given_first, "f": family_first})
         conn.execute(update(C).where(C.c.id == bindparam("rid"))
                      .values(sort_name=bindparam("g"), family_sort=bindparam("f")), keys)
-    rows = conn.execute(select(A.c.id, A.c.name)).all()
-    if rows:
+    accounts = conn.execute(select(A.c.id, A.c.name)).all()
+    if accounts:
         conn.execute(update(A).where(A.c.id == bindparam("rid"))
                      .values(sort_name=bindparam("k")),
-                     [{"rid": r.id, "k": collation.sort_key(r.name)} for r in rows])
+                     [{"rid": r.id, "k": collation.sort_key(r.name)} for r in accounts])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from importlib import resources
+from typing import cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -24,7 +25,8 @@ def stylesheet() -> str:
 
 
 def application() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv)
+    # instance() is typed as the QCoreApplication base; in this process it is a QApplication.
+    app = cast("QApplication | None", QApplication.instance()) or QApplication(sys.argv)
     app.setApplicationName("Rolodeck")
     app.setOrganizationName("Rolodeck")
     app.setApplicationVersion(version())

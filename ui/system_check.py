@@ -97,7 +97,9 @@ def wants_window(main_args: list[str]) -> bool:
 
 def pyside_dir() -> Path | None:
     spec = importlib.util.find_spec("PySide6")  # finds the package without running it
-    return Path(next(iter(spec.submodule_search_locations))) if spec else None
+    if spec is None or spec.submodule_search_locations is None:  # None: a module, no package
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def pyside_version(package: Path) -> str:
@@ -215,7 +217,7 @@ class Checker:
         falls back to the next, as a wayland session falls back to XWayland)."""
         first: list[str] | None = None
         for platform in platforms:
-            files = plugin_files(self.package, platform)
+            files = plugin_files(self._pyside(), platform)
             if not files or not has_display(platform, self.env):
                 continue
             lacking = parse_ldd(self.ldd(files))
@@ -225,7 +227,13 @@ class Checker:
         return first or []
 
     def key(self, platforms: list[str]) -> str:
-        return f"{pyside_version(self.package)} {';'.join(platforms)}"
+        return f"{pyside_version(self._pyside())} {';'.join(platforms)}"
+
+    def _pyside(self) -> Path:
+        """PySide6's folder; run() checks nothing where there is none."""
+        if self.package is None:
+            raise RuntimeError("PySide6 is not installed, so there is nothing to check")
+        return self.package
 
     def passed_before(self, key: str) -> bool:
         try:

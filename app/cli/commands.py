@@ -13,6 +13,7 @@ from dateutil import tz as dateutil_tz
 
 from app.cli import output, views
 from app.domain.errors import ValidationError
+from app.domain.record import stored_id
 from app.domain.recurrence import zone
 from app.services.directory import ContactSort
 from app.services.registry import Services
@@ -67,7 +68,10 @@ def zone_name(text: str) -> str:
 def viewer_zone(name: str | None) -> tzinfo:
     """The zone times are shown in: --tz, else the machine's own (with its DST rules)."""
     if name:
-        return zone(name)
+        found = zone(name)
+        if found is None:  # zone() gives None only for an empty name
+            raise ValidationError(f"Unknown time zone {output.quoted(name)}")
+        return found
     return dateutil_tz.gettz() or dateutil_tz.tzlocal()
 
 
@@ -126,7 +130,7 @@ def cmd_contacts_list(s: Services, args) -> int:
 def cmd_contacts_show(s: Services, args) -> int:
     viewer = viewer_zone(args.tz)
     contact = s.contacts.get(s.directory.resolve_contact(args.contact))
-    groups = [g.name for g in s.organize.groups_of_contact(contact.id)]
+    groups = [g.name for g in s.organize.groups_of_contact(stored_id(contact))]
     card = views.contact_card(contact, groups)
     if args.json:
         output.print_json(card)

@@ -22,6 +22,7 @@ from app.domain.account import Account
 from app.domain.changes import Entity
 from app.domain.contact import Address
 from app.domain.errors import ValidationError
+from app.domain.record import stored_id
 from app.services.registry import Services
 
 ACCOUNT_CLEARABLE = ("industry", "website", "phone", "address", "parent", "notes", "tags")
@@ -32,20 +33,21 @@ def cmd_link(s: Services, args) -> int:
     a = live_account(s, args.account)
     if c.account_id == a.id:
         return report(args, f"{shown(c.display_name)} is already at {shown(a.name)}.",
-                      contact_card(s, c.id))
-    s.contacts.link_account([c.id], a.id)
+                      contact_card(s, stored_id(c)))
+    s.contacts.link_account([stored_id(c)], stored_id(a))
     return report(args, f"Linked {shown(c.display_name)} (contact {c.id}) to {shown(a.name)} "
-                        f"(account {a.id}).", contact_card(s, c.id))
+                        f"(account {a.id}).", contact_card(s, stored_id(c)))
 
 
 def cmd_unlink(s: Services, args) -> int:
     c = live_contact(s, args.contact)
     if c.account_id is None:
         return report(args, f"{shown(c.display_name)} has no company; nothing changed.",
-                      contact_card(s, c.id))
-    s.contacts.unlink_account([c.id])
+                      contact_card(s, stored_id(c)))
+    s.contacts.unlink_account([stored_id(c)])
     return report(args, f"Unlinked {shown(c.display_name)} (contact {c.id}) from "
-                        f"{shown(c.account_name or 'its account')}.", contact_card(s, c.id))
+                        f"{shown(c.account_name or 'its account')}.",
+                  contact_card(s, stored_id(c)))
 
 
 # --- accounts ----------------------------------------------------------------------------------
@@ -120,9 +122,9 @@ def cmd_accounts_edit(s: Services, args) -> int:
             raise ValidationError("Say what to change: --industry X, --clear website, "
                                   "--add-tag ... (see `accounts edit --help`)")
         return report(args, f"No change: {shown(who)} (account {a.id}) already has those "
-                            "values.", account_card(s, a.id))
+                            "values.", account_card(s, stored_id(a)))
     s.accounts.update(a)
     labels = {"main_phone": "phone", "parent_id": "parent"}
     fields = ", ".join(labels.get(f, f) for f in changed)
     return report(args, f"Edited {shown(a.name)} (account {a.id}): {fields}.",
-                  account_card(s, a.id))
+                  account_card(s, stored_id(a)))

@@ -15,6 +15,7 @@ from app.domain.changes import Entity
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.groups import Group, clean_name
 from app.domain.history import HistoryItem, HistoryKind, Outcome
+from app.domain.record import stored_id
 from app.domain.summaries import HistoryEntry
 from app.services.journal import FieldChange, UnitInfo
 from app.services.registry import Services
@@ -38,7 +39,7 @@ def cmd_log(s: Services, args) -> int:
     item = HistoryItem(
         kind, parse.when(args.when, viewer), regarding, details,
         parse.outcome(args.outcome) if args.outcome is not None else Outcome.COMPLETED,
-        args.duration, contact_ids=[contact.id] if contact else [],
+        args.duration, contact_ids=[stored_id(contact)] if contact else [],
         account_id=account.id if account else None)
     hid = s.timeline.log(item).new_id(Entity.HISTORY)
     entry = HistoryEntry(hid, item.kind, item.occurred_at, item.outcome, item.regarding,
@@ -99,14 +100,14 @@ def cmd_groups_rename(s: Services, args) -> int:
     g = find_group(s, args.old)
     new = _group_name(args.new, "The new name")
     description = parse.text(args.description, "--description", multiline=True)
-    s.organize.rename_group(g.id, new, description)
+    s.organize.rename_group(stored_id(g), new, description)
     return report(args, f"Renamed group {shown(g.name)} to {shown(new)}.",
                   group_item(find_group(s, new)))
 
 
 def cmd_groups_delete(s: Services, args) -> int:
     g = find_group(s, args.name)
-    s.organize.delete_group(g.id)
+    s.organize.delete_group(stored_id(g))
     kept = plural(g.contact_count, "contact")
     return report(args, f"Deleted group {shown(g.name)} (group {g.id}); its {kept} stay as "
                         "they are.", group_item(g))
@@ -128,21 +129,21 @@ def cmd_groups_members(s: Services, args) -> int:
     g = find_group(s, args.name)
     adding = list({c.id: c for c in (live_contact(s, r) for r in args.add)}.values())
     removing = list({c.id: c for c in (live_contact(s, r) for r in args.remove)}.values())
-    both = {c.id for c in adding} & {c.id for c in removing}
+    both = {stored_id(c) for c in adding} & {stored_id(c) for c in removing}
     if both:
         raise ValidationError(f"Contact {min(both)} is both added and removed; nothing changed")
-    current, accounts = s.organize.group_members(g.id)
+    current, accounts = s.organize.group_members(stored_id(g))
     done = []
     if adding:
         new = [c for c in adding if c.id not in current]
-        s.organize.add_to_group(g.id, [c.id for c in adding])
+        s.organize.add_to_group(stored_id(g), [stored_id(c) for c in adding])
         done.append(f"added {_named(new)}" if new else "the ones to add were already in it")
     if removing:
         gone = [c for c in removing if c.id in current]
         if gone:
-            s.organize.remove_from_group(g.id, [c.id for c in gone])
+            s.organize.remove_from_group(stored_id(g), [stored_id(c) for c in gone])
         done.append(f"removed {_named(gone)}" if gone else "the ones to remove were not in it")
-    current, accounts = s.organize.group_members(g.id)
+    current, accounts = s.organize.group_members(stored_id(g))
     people = [views.contact_item(c) for c in s.directory.contact_summaries(current)]
     firms = [views.account_item(a) for a in s.directory.accounts()
              if a.id in set(accounts)] if accounts else []
@@ -230,7 +231,8 @@ def _what(f: FieldChange) -> tuple[str, Any, Any]:
             "in the trash" if f.after else "live"
     if f.field in _POINTERS:
         name, kind = _POINTERS[f.field]
-        return name, *(f"{kind} {v}" if v is not None else None for v in (f.before, f.after))
+        before, after = (f"{kind} {v}" if v is not None else None for v in (f.before, f.after))
+        return name, before, after
     return f.field or "", f.before, f.after
 
 
@@ -317,12 +319,20 @@ def _undo_redo(s: Services, args, redo: bool) -> int:
     else:
         label = target.label
         s.journal.undo()
-    made = s.journal.unit(s.journal.last_seq())
-    target = s.journal.unit(target.seq)
+    made = _known_unit(s, s.journal.last_seq())
+    target = _known_unit(s, target.seq)
     verb = "Redid" if redo else "Undid"
     return report(args, f"{verb}: {_sentence(label)}",
                   {"done": "redo" if redo else "undo", "target": unit_item(target, viewer),
                    "change": unit_item(made, viewer)})
+
+
+def _known_unit(s: Services, seq: int) -> UnitInfo:
+    """A unit this command just made or acted on, which the journal therefore has."""
+    u = s.journal.unit(seq)
+    if u is None:
+        raise NotFoundError(f"There is no change {seq} in the journal")
+    return u
 
 
 def _sentence(label: str) -> str:
@@ -346,8 +356,8 @@ def cmd_revert(s: Services, args) -> int:
         raise NotFoundError(f"There is no change {args.change} in the journal (`changes` lists "
                             "them)")
     s.journal.revert(args.change)  # RevertRefused says which record and which later change
-    made = s.journal.unit(s.journal.last_seq())
+    made = _known_unit(s, s.journal.last_seq())
     return report(args, f"Reverted change {target.seq} (as change {made.seq}): "
                         f"{_sentence(target.label)}",
-                  {"done": "revert", "target": unit_item(s.journal.unit(target.seq), viewer),
+                  {"done": "revert", "target": unit_item(_known_unit(s, target.seq), viewer),
                    "change": unit_item(made, viewer)})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, tzinfo
+from typing import Any, overload
 
 from dateutil import tz as dateutil_tz
 
@@ -42,6 +43,12 @@ PARTICLES = {"van", "von", "de", "der", "den", "del", "della", "da", "di", "du",
              "la", "le", "ten", "ter", "bin", "ibn", "al", "af", "zu"}
 
 
+@overload
+def text(value: str, what: str, *, multiline: bool = False) -> str: ...
+@overload
+def text(value: None, what: str, *, multiline: bool = False) -> None: ...
+@overload
+def text(value: str | None, what: str, *, multiline: bool = False) -> str | None: ...
 def text(value: str | None, what: str, *, multiline: bool = False) -> str | None:
     """A free-text value as typed. NUL never (SQLite's C API and every file format stop at
     it); line breaks and other control characters only where the field has lines (notes)."""
@@ -135,7 +142,9 @@ def address(raw: str, what: str = "--address", labelled: bool = True) -> Address
             f"most {len(ADDRESS_PARTS)}: {ADDRESS_SYNTAX} (write a comma inside a part as \\,)")
     if not any(parts):
         raise ValidationError(f"{what} {quoted(raw)} has no address")
-    return Address(**dict(zip(ADDRESS_PARTS, parts, strict=False)), label=label)
+    # Any: mypy checks a **dict's values against every parameter, preferred and params too.
+    given: dict[str, Any] = dict(zip(ADDRESS_PARTS, parts, strict=False))
+    return Address(**given, label=label)
 
 
 def address_line(a: Address) -> str:
@@ -216,7 +225,7 @@ def split_name(full: str) -> dict[str, str]:
     lead = []
     while words and _bare(words[0]) in PREFIXES and len(words) > 1:
         lead.append(words.pop(0))
-    trail = []
+    trail: list[str] = []
     while words and _bare(words[-1]) in SUFFIXES and len(words) > 1:
         trail.insert(0, words.pop())
     parts["prefix"] = " ".join(lead)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 
@@ -37,9 +37,9 @@ class ChangeSet:
     @staticmethod
     def of(
         *,
-        updated: dict[Entity, Iterable[int]] | None = None,
-        inserted: dict[Entity, Iterable[int]] | None = None,
-        deleted: dict[Entity, Iterable[int]] | None = None,
+        updated: Mapping[Entity, Iterable[int]] | None = None,
+        inserted: Mapping[Entity, Iterable[int]] | None = None,
+        deleted: Mapping[Entity, Iterable[int]] | None = None,
     ) -> ChangeSet:
         def freeze(d):
             return {k: frozenset(v) for k, v in (d or {}).items() if v}

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
+
+from app.domain.errors import ValidationError
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,20 @@ class Record:
     # The stored version this copy was read at; a save states it, and a stale one is refused
     # (ConflictError) instead of overwriting what someone or something saved meanwhile.
     version: int = 0
+
+
+class HasId(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def stored_id(record: HasId) -> int:
+    """The id of a record read from the database, where it always has one: `id` is typed
+    Optional only because a record not yet saved has none (ValidationError)."""
+    if record.id is None:
+        raise ValidationError(
+            f"This {type(record).__name__} has not been saved yet, so it has no id")
+    return record.id
 
 
 @dataclass(kw_only=True)

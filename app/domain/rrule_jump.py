@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from functools import lru_cache
 from math import lcm
+from typing import Literal
 
 from dateutil.rrule import rrule, rrulestr
 
@@ -46,7 +47,7 @@ class Plan:
         # BYxxx filters and BYSETPOS work within each period, so only COUNT, which numbers
         # the occurrences from the first, ties a rule to its start.
         self.periodic = "COUNT" not in self.parts
-        self.whole = rrulestr(rule, dtstart=start)
+        self.whole = _parsed(rule, start)
 
     def _restart(self, lo: datetime) -> tuple[datetime, str] | None:
         """A start a whole number of periods on, one period before `lo`, and the rule with
@@ -104,7 +105,7 @@ class Plan:
         except (OverflowError, ValueError):  # past the year 9999: there are no more
             return
 
-    def last(self) -> datetime | None | bool:
+    def last(self) -> datetime | Literal[True] | None:
         """The last occurrence, None if there is none, True if there is no end (or more than
         MAX_WALK to walk)."""
         if "COUNT" in self.parts:
@@ -119,7 +120,7 @@ class Plan:
             if last is not None and seen < int(self.parts["COUNT"]) and last.year == 9999:
                 return True  # dateutil stopped at the calendar's end, not at COUNT
             return last
-        until = self.whole._until  # noqa: SLF001  dateutil keeps the parsed UNTIL here
+        until = _until(self.parts.get("UNTIL"))
         if until is None:
             return True
         for span in (timedelta(days=800), timedelta(days=40_000), None):
@@ -132,9 +133,29 @@ class Plan:
         return None
 
 
+def _until(text: str | None) -> datetime | None:
+    """The rule's UNTIL as a wall-clock time (normalize_rule wrote it so: no zone)."""
+    if not text:
+        return None
+    value = text.upper().rstrip("Z")
+    try:
+        if len(value) == 8:
+            return datetime.strptime(value, "%Y%m%d").replace(hour=23, minute=59, second=59)
+        return datetime.strptime(value, "%Y%m%dT%H%M%S")
+    except ValueError:
+        return None
+
+
+def _parsed(rule: str, start: datetime) -> rrule:
+    parsed = rrulestr(rule, dtstart=start)
+    if not isinstance(parsed, rrule):  # an RRULE value is one rule, never a set
+        raise ValueError(f"'{rule}' is not a single recurrence rule")
+    return parsed
+
+
 @lru_cache(maxsize=4096)
 def _rule(rule: str, start: datetime) -> rrule:
-    return rrulestr(rule, dtstart=start)
+    return _parsed(rule, start)
 
 
 @lru_cache(maxsize=32768)

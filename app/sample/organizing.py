@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.contact import ContactStatus
 from app.domain.groups import CustomFieldDef, FieldKind, FieldOwner, Group
+from app.domain.record import stored_id
 from app.sample.draw import Uids, Weighted, chance, one
 from app.sample.people import Firm, Roster
 from app.sample.words import Words
@@ -110,16 +111,18 @@ def _custom(session: Session, setup: Setup, roster: Roster, firms: list[Firm],
             rng: random.Random, today: date) -> None:
     rows = []
     if (timing := setup.fields.get(CONTACT_TIME)) is not None:
-        rows += [(timing.id, cid, one(rng, timing.choices)) for cid in roster.ids
+        timing_id = stored_id(timing)
+        rows += [(timing_id, cid, one(rng, timing.choices)) for cid in roster.ids
                  if chance(rng, 0.4)]
     if (renewal := setup.fields.get(RENEWAL)) is not None:
-        rows += [(renewal.id, cid, (today + timedelta(days=rng.randrange(10, 400))).isoformat())
+        renewal_id = stored_id(renewal)
+        rows += [(renewal_id, cid, (today + timedelta(days=rng.randrange(10, 400))).isoformat())
                  for cid, status in zip(roster.ids, roster.status, strict=True)
                  if status == ContactStatus.CUSTOMER and chance(rng, 0.7)]
     bulk_records.add_custom_values(session, FieldOwner.CONTACT, rows)
     if (revenue := setup.fields.get(REVENUE)) is not None:
         # Log-uniform from about 200 thousand to 50 million, to the nearest thousand.
         bulk_records.add_custom_values(session, FieldOwner.ACCOUNT, [
-            (revenue.id, firm.id, revenue.canonical(str(int(10 ** rng.uniform(5.3, 7.7))
+            (stored_id(revenue), firm.id, revenue.canonical(str(int(10 ** rng.uniform(5.3, 7.7))
                                                         // 1000 * 1000)))
             for firm in firms if chance(rng, 0.7)])

@@ -209,7 +209,7 @@ class _ContactMaker:
             emails = emails[:2]
         at_work = firm is not None and chance(rng, 0.75)
         # Shared with the company: the contacts are written and dropped, never edited here.
-        address = firm.address if at_work else self._home(city)
+        address = firm.address if firm is not None and at_work else self._home(city)
         contact = Contact(
             prefix=one(rng, self.prefixes[sex]) if chance(rng, 0.12)
             and culture not in UNTITLED else "",

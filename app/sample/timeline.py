@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.activity import Activity, ActivityKind, ActivityStatus, Priority
 from app.domain.contact import ContactStatus
+from app.domain.errors import ValidationError
 from app.domain.history import HistoryItem, HistoryKind, Outcome
 from app.domain.recurrence import localize, zone
 from app.sample.draw import Uids, Weighted, chance, one
@@ -176,6 +177,13 @@ def add_activities(session: Session, words: Words, count: int, roster: Roster,
     return made, cleared
 
 
+def _cleared_activity(item: HistoryItem) -> int:
+    """The activity a clearing's history item cleared: _ActivityMaker._result names it."""
+    if item.activity_id is None:
+        raise ValidationError(f"History item '{item.regarding}' names no activity it cleared")
+    return item.activity_id
+
+
 def write_cleared(session: Session, cleared: list[Cleared], meter: Meter) -> int:
     """Store clearing's history items, then the cleared-occurrence rows that point at them."""
     if not cleared:
@@ -184,7 +192,8 @@ def write_cleared(session: Session, cleared: list[Cleared], meter: Meter) -> int
     cleared.sort(key=lambda c: c[0].occurred_at)
     hids = bulk.add_history(session, [item for item, _ in cleared])
     bulk_records.add_cleared_occurrences(session, [
-        (item.activity_id, key, hid) for (item, key), hid in zip(cleared, hids, strict=True)
+        (_cleared_activity(item), key, hid)
+        for (item, key), hid in zip(cleared, hids, strict=True)
         if key is not None])
     meter.advance(len(cleared))
     return len(cleared)

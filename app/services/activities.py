@@ -10,6 +10,7 @@ from app.domain.activity import Activity, ActivityKind, ActivityStatus, Occurren
 from app.domain.changes import ChangeSet, Entity
 from app.domain.errors import ValidationError
 from app.domain.history import HistoryItem, HistoryKind, Outcome
+from app.domain.record import stored_id
 from app.domain.recurrence import localize, zone
 from db.database import Database
 from db.repositories import activities as repo
@@ -62,7 +63,7 @@ class ActivityService:
             moved.validate()
             repo.save(s, moved)
             if shift and a.recurring:
-                repo.shift_occurrence_keys(s, a.id, shift)
+                repo.shift_occurrence_keys(s, stored_id(a), shift)
         return ChangeSet.of(updated={Entity.ACTIVITY: [activity_id]})
 
     def reschedule_occurrence(self, activity_id: int, occurrence: datetime, start: datetime,
@@ -90,7 +91,7 @@ class ActivityService:
         if not series.schedule.occurs_at(key):
             raise ValidationError(
                 f"'{series.regarding}' has no occurrence at {key:%Y-%m-%d %H:%M}")
-        if repo.is_cleared(s.connection(), series.id, key):
+        if repo.is_cleared(s.connection(), stored_id(series), key):
             raise ValidationError(
                 f"The {key:%Y-%m-%d %H:%M} occurrence of '{series.regarding}' is already cleared")
 
@@ -121,7 +122,7 @@ class ActivityService:
                 raise ValidationError(
                     f"'{a.regarding}' has no attendees or account to record the result against")
             hid = history_repo.add(s, item)
-            repo.mark_cleared(s, a.id, occurrence if a.recurring else None, hid)
+            repo.mark_cleared(s, stored_id(a), occurrence if a.recurring else None, hid)
         return ChangeSet.of(updated={Entity.ACTIVITY: [activity_id]},
                             inserted={Entity.HISTORY: [hid]})
 
@@ -150,8 +151,8 @@ class ActivityService:
             conn = s.connection()
             found = repo.candidates(conn, start.astimezone(UTC), end.astimezone(UTC),
                                     include_cleared=include_cleared, contact_id=contact_id)
-            ids = [a.id for a in found]
-            cleared = repo.cleared_keys(conn, [a.id for a in found if a.recurring])
+            ids = [stored_id(a) for a in found]
+            cleared = repo.cleared_keys(conn, [stored_id(a) for a in found if a.recurring])
             names = repo.attendee_names(conn, ids)
         out: list[Occurrence] = []
         for a in found:
@@ -161,8 +162,8 @@ class ActivityService:
                 if done and not include_cleared:
                     continue
                 out.append(Occurrence(
-                    a.id, slot.key, slot.start, slot.end, a.kind, a.regarding, a.all_day,
-                    a.priority, a.location, a.recurring, done, tuple(names.get(a.id, ()))))
+                    stored_id(a), slot.key, slot.start, slot.end, a.kind, a.regarding, a.all_day,
+                    a.priority, a.location, a.recurring, done, tuple(names.get(stored_id(a), ()))))
         out.sort(key=lambda o: (o.start, o.activity_id))
         return out
 
@@ -175,14 +176,14 @@ class ActivityService:
         with self._db.read() as s:
             conn = s.connection()
             found = repo.overdue_singles(conn, before.astimezone(UTC) + timedelta(hours=14))
-            names = repo.attendee_names(conn, [a.id for a in found])
+            names = repo.attendee_names(conn, [stored_id(a) for a in found])
         out = []
         for a in found:
             started = localize(a.start, zone(a.tz) or viewer)
             if started < before:
-                out.append(Occurrence(a.id, a.start, started, started + a.duration, a.kind,
+                out.append(Occurrence(stored_id(a), a.start, started, started + a.duration, a.kind,
                                       a.regarding, a.all_day, a.priority, a.location, False,
-                                      False, tuple(names.get(a.id, ()))))
+                                      False, tuple(names.get(stored_id(a), ()))))
         missed = [o for o in self.occurrences(before - timedelta(days=lookback_days), before,
                                               viewer, include_cleared=False)
                   if o.recurring and o.start < before]

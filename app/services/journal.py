@@ -123,7 +123,8 @@ class JournalService:
         with self._db.read() as s:
             rows = store.record_changes(s.connection(), entity, record_id, 1000)
         found = next((c for c in rows if c.id == change_id), None)
-        if found is None or found.op != "update" or field not in (found.fields or {}):
+        if (found is None or found.op != "update" or found.fields is None
+                or field not in found.fields):
             raise NotFoundError(f"Change {change_id} did not change {field} of this record")
         before = found.fields[field][0]
         with self._db.unit(f"Restore {field.replace('_', ' ')}") as tx:

@@ -35,7 +35,7 @@ class MaintenanceService:
         source = Path(source).expanduser().absolute()
         if examine(source) is None:  # a folder, a device, an empty file: refused here
             raise StorageError(f"{shown(source)} does not exist.")
-        if same_file(source, self._db.file):
+        if same_file(source, self._db.require_file("restoring a backup")):
             raise StorageError(
                 f"{shown(source)} is the database itself (Rolodeck has it open as "
                 f"{shown(self._db.name)}); restoring it onto itself would change nothing. "

@@ -58,7 +58,7 @@ class Services:
 
     @property
     def path(self) -> Path:
-        return self.db.file
+        return self.db.require_file("naming its file")
 
     def close(self) -> None:
         self.db.close()

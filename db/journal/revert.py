@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from app.domain.changes import Entity
 from app.domain.errors import RolodeckError
@@ -119,7 +119,7 @@ def _taken(tx: Unit, deletes: list[store.ChangeRow]) -> list[Problem]:
             part = group[i:i + images.CHUNK]
             ids = {c.record_id for c in part}
             uids = {(c.fields or {}).get("uid") for c in part} - {None}
-            cond = t.c.id.in_(ids)
+            cond: ColumnElement[bool] = t.c.id.in_(ids)
             if "uid" in t.c:
                 cond = cond | t.c.uid.in_(uids)
                 taken_ids, taken_uids = set(), set()

@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import db.models  # noqa: F401  registers every table
+from app.domain.errors import MigrationError
 from db.models import Base
 
 config = context.config
@@ -41,7 +42,10 @@ def run_migrations_online() -> None:
             context.run_migrations()
         return
     # Developer use from the command line (alembic -c alembic.ini revision --autogenerate).
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise MigrationError("alembic.ini names no sqlalchemy.url to run the migrations on")
+    engine = create_engine(url)
     with engine.connect() as conn:
         _configure(conn)
         with context.begin_transaction():

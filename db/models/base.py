@@ -6,9 +6,9 @@ import os
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, MetaData, Numeric, String, TypeDecorator
+from sqlalchemy import JSON, DateTime, MetaData, Numeric, String, Table, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -91,6 +91,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: UTCDateTime(), Decimal: Money(), dict: JSON_OR_NULL,
                            list: JSON_OR_NULL}
+
+    if TYPE_CHECKING:
+        # Every model here is mapped to a plain Table; SQLAlchemy types __table__ as the wider
+        # FromClause, which insert()/update()/delete() and Table-taking helpers refuse.
+        __table__: ClassVar[Table]
 
 
 class RecordMixin:

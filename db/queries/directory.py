@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, Row, and_, func, or_, select
 
 from app.domain.sorting import ContactSort
 from app.domain.summaries import AccountSummary, ContactSummary
@@ -99,7 +100,8 @@ def find_accounts(conn: Connection, ref: str) -> list[int]:
         .order_by(A.c.id)).scalars())
 
 
-def birthdays_on(conn: Connection, month_days: Sequence[tuple[int, int]]) -> list[tuple]:
+def birthdays_on(conn: Connection,
+                 month_days: Sequence[tuple[int, int]]) -> Sequence[Row[Any, Any, Any]]:
     """(id, display name, birthday text) of live contacts born on any of the (month, day)."""
     if not month_days:
         return []

@@ -15,6 +15,7 @@ from app.domain.collation import sort_key
 from app.domain.contact import Address
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.groups import FieldOwner
+from db.driver import inserted_id
 from db.models import AccountRow, ContactRow, account_tags, new_uid, utcnow
 from db.repositories import common
 from db.repositories import contacts as contact_repo
@@ -59,8 +60,8 @@ def add(session: Session, a: Account) -> int:
     conn = session.connection()
     _check_parent(conn, None, a.parent_id)
     now = utcnow()
-    aid = conn.execute(insert(A).values(account_values(a) | {
-        "uid": a.uid or new_uid(), "created_at": now, "updated_at": now})).inserted_primary_key[0]
+    aid = inserted_id(conn.execute(insert(A).values(account_values(a) | {
+        "uid": a.uid or new_uid(), "created_at": now, "updated_at": now})))
     _write_extras(conn, aid, a)
     unit_of(session).created(Entity.ACCOUNT, [aid])
     return aid
@@ -73,16 +74,17 @@ def save(session: Session, a: Account) -> list[int]:
     _check_parent(conn, a.id, a.parent_id)
     old_name = conn.execute(select(A.c.name).where(A.c.id == a.id,
                                                    A.c.deleted_at.is_(None))).scalar()
-    if old_name is None:
+    if old_name is None or a.id is None:  # no id: never saved, so nothing stored to edit
         raise NotFoundError(f"Account {a.id} does not exist or is in the trash")
-    unit_of(session).will_change(Entity.ACCOUNT, [a.id])
-    common.save_row(conn, A, a.id, a.version, account_values(a), "account",
-                    lambda: get(session, a.id), a)
-    _write_extras(conn, a.id, a)
+    aid = a.id
+    unit_of(session).will_change(Entity.ACCOUNT, [aid])
+    common.save_row(conn, A, aid, a.version, account_values(a), "account",
+                    lambda: get(session, aid), a)
+    _write_extras(conn, aid, a)
     if old_name == a.name.strip():
         return []
     # Their stored rows do not change (they point at the account), but what they show does.
-    people = contact_repo.ids_at_account(session, a.id)
+    people = contact_repo.ids_at_account(session, aid)
     unit_of(session).touched(Entity.CONTACT, people)
     return people
 

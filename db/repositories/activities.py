@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.domain.activity import Activity, ActivityKind, ActivityStatus, Priority
 from app.domain.changes import Entity
 from app.domain.errors import NotFoundError
+from db.driver import inserted_id
 from db.models import (
     AccountRow,
     ActivityRow,
@@ -50,8 +51,8 @@ def add(session: Session, a: Activity) -> int:
     conn = session.connection()
     _check_links(conn, a)
     now = utcnow()
-    aid = conn.execute(insert(T).values(_values(a) | {
-        "uid": a.uid or new_uid(), "created_at": now, "updated_at": now})).inserted_primary_key[0]
+    aid = inserted_id(conn.execute(insert(T).values(_values(a) | {
+        "uid": a.uid or new_uid(), "created_at": now, "updated_at": now})))
     common.replace_links(conn, ATT, "activity_id", aid, "contact_id", a.attendee_ids)
     unit_of(session).created(Entity.ACTIVITY, [aid])
     return aid
@@ -60,10 +61,11 @@ def add(session: Session, a: Activity) -> int:
 def save(session: Session, a: Activity) -> None:
     conn = session.connection()
     _check_links(conn, a)
-    unit_of(session).will_change(Entity.ACTIVITY, [a.id])
-    common.save_row(conn, T, a.id, a.version, _values(a), "activity",
-                    lambda: get(session, a.id), a)
-    common.replace_links(conn, ATT, "activity_id", a.id, "contact_id", a.attendee_ids)
+    aid = common.saved_id(a.id, "activity")
+    unit_of(session).will_change(Entity.ACTIVITY, [aid])
+    common.save_row(conn, T, aid, a.version, _values(a), "activity",
+                    lambda: get(session, aid), a)
+    common.replace_links(conn, ATT, "activity_id", aid, "contact_id", a.attendee_ids)
 
 
 def _from_row(row, attendees: list[int]) -> Activity:

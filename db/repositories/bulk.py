@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.domain.changes import Entity
 from app.domain.contact import Contact
 from app.domain.history import HistoryItem
+from db.driver import driver_connection
 from db.ids import reserve
 from db.models import ContactRow, HistoryRow, history_contacts, new_uid, utcnow
 from db.repositories import contacts as contact_repo
@@ -62,7 +63,7 @@ class Inserter:
     def run(self, rows: Sequence[tuple]) -> None:
         if not rows:
             return
-        cursor = self.conn.connection.driver_connection.cursor()
+        cursor = driver_connection(self.conn).cursor()
         try:
             cursor.executemany(self.sql, rows)
         finally:
@@ -106,7 +107,8 @@ def add_history(session: Session, items: Sequence[HistoryItem]) -> list[int]:
     ins = Inserter(conn, H, HISTORY_COLUMNS)
     now = ins.bind("created_at", utcnow())
     when = ins.processor("occurred_at")  # looked up once: a million rows come through here
-    rows, links = [], []
+    rows: list[tuple] = []
+    links: list[tuple[int, int]] = []
     for hid, h in zip(ids, items, strict=True):
         rows.append((hid, h.uid or new_uid(), h.kind.value, when(h.occurred_at),
                      h.duration_minutes, h.outcome.value, h.regarding, h.details, h.account_id,

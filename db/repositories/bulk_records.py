@@ -132,7 +132,8 @@ def add_activities(session: Session, activities: Sequence[Activity]) -> list[int
     wall, instant, json = (ins.processor(c) for c in ("start_local", "first_start_utc", "exdates"))
     flag = ins.processor("all_day")
     now = instant(utcnow())
-    rows, attendees = [], []
+    rows: list[tuple] = []
+    attendees: list[tuple[int, int]] = []
     for aid, a in zip(ids, activities, strict=True):
         begin, end = a.schedule.utc_bounds()
         rows.append((

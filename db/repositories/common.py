@@ -11,6 +11,7 @@ from app.domain.conflict import ConflictError
 from app.domain.contact import RawProperty
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.groups import CustomFieldDef, FieldKind, FieldOwner
+from db.driver import inserted_id
 from db.models import CustomFieldRow, CustomValueRow, TagRow, utcnow
 
 
@@ -53,7 +54,7 @@ def set_tags(conn: Connection, link: Table, owner_col: str, owner_id: int,
     for key, name in wanted.items():
         if key not in existing:
             created = conn.execute(insert(tags).values(name=name, key=key))
-            existing[key] = created.inserted_primary_key[0]
+            existing[key] = inserted_id(created)
     conn.execute(insert(link), [{"tag_id": existing[k], owner_col: owner_id} for k in wanted])
 
 
@@ -117,6 +118,14 @@ def replace_links(conn: Connection, link: Table, owner_col: str, owner_id: int,
         conn.execute(insert(link), [{owner_col: owner_id, other_col: i} for i in unique])
 
 
+def saved_id(record_id: int | None, what: str) -> int:
+    """The id of a record about to be updated: one never saved has none, and nothing to
+    update."""
+    if record_id is None:
+        raise ValidationError(f"Only a saved {what} can be updated")
+    return record_id
+
+
 def save_row(conn: Connection, table: Table, record_id: int | None, version: int,
              values: dict, what: str, stored: Callable[[], object],
              attempted: object) -> None:
@@ -124,8 +133,7 @@ def save_row(conn: Connection, table: Table, record_id: int | None, version: int
     `UPDATE ... WHERE id = ? AND version = ?`. A stale save raises ConflictError carrying the
     stored and the attempted record, and writes nothing. (The unit of work moves the version
     on when it commits.)"""
-    if record_id is None:
-        raise ValidationError(f"Only a saved {what} can be updated")
+    record_id = saved_id(record_id, what)
     if version < 1:
         raise ValidationError(
             f"Saving a {what} needs the version it was edited from; read it first")

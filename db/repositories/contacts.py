@@ -24,6 +24,7 @@ from app.domain.contact import (
 from app.domain.dates import PartialDate
 from app.domain.errors import NotFoundError
 from app.domain.groups import FieldOwner
+from db.driver import inserted_id
 from db.models import (
     AccountRow,
     AddressRow,
@@ -125,7 +126,7 @@ def add(session: Session, c: Contact) -> int:
     now = utcnow()
     values = contact_values(c) | {"uid": c.uid or new_uid(), "created_at": now,
                                   "updated_at": now}
-    cid = conn.execute(insert(C).values(values)).inserted_primary_key[0]
+    cid = inserted_id(conn.execute(insert(C).values(values)))
     _write_children(conn, cid, c, replace=False)
     write_extras(conn, cid, c)
     unit_of(session).created(Entity.CONTACT, [cid])
@@ -137,11 +138,12 @@ def save(session: Session, c: Contact) -> None:
     it since `c.version` (else ConflictError)."""
     conn = session.connection()
     _account_name(conn, c.account_id)
-    unit_of(session).will_change(Entity.CONTACT, [c.id])
-    common.save_row(conn, C, c.id, c.version, contact_values(c), "contact",
-                    lambda: get(session, c.id), c)
-    _write_children(conn, c.id, c, replace=True)
-    write_extras(conn, c.id, c)
+    cid = common.saved_id(c.id, "contact")
+    unit_of(session).will_change(Entity.CONTACT, [cid])
+    common.save_row(conn, C, cid, c.version, contact_values(c), "contact",
+                    lambda: get(session, cid), c)
+    _write_children(conn, cid, c, replace=True)
+    write_extras(conn, cid, c)
 
 
 def write_extras(conn: Connection, cid: int, c: Contact) -> None:

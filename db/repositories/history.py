@@ -11,6 +11,7 @@ from app.domain.changes import Entity
 from app.domain.errors import NotFoundError
 from app.domain.history import HistoryItem, HistoryKind, Outcome
 from app.domain.summaries import HistoryEntry
+from db.driver import inserted_id
 from db.models import AccountRow, ContactRow, HistoryRow, history_contacts, new_uid, utcnow
 from db.repositories import common
 from db.unit import unit_of
@@ -35,8 +36,8 @@ def add(session: Session, h: HistoryItem) -> int:
     conn = session.connection()
     _check_links(conn, h)
     now = utcnow()
-    hid = conn.execute(insert(H).values(_values(h) | {
-        "uid": h.uid or new_uid(), "created_at": now, "updated_at": now})).inserted_primary_key[0]
+    hid = inserted_id(conn.execute(insert(H).values(_values(h) | {
+        "uid": h.uid or new_uid(), "created_at": now, "updated_at": now})))
     common.replace_links(conn, HC, "history_id", hid, "contact_id", h.contact_ids)
     unit_of(session).created(Entity.HISTORY, [hid])
     return hid
@@ -45,10 +46,11 @@ def add(session: Session, h: HistoryItem) -> int:
 def save(session: Session, h: HistoryItem) -> None:
     conn = session.connection()
     _check_links(conn, h)
-    unit_of(session).will_change(Entity.HISTORY, [h.id])
-    common.save_row(conn, H, h.id, h.version, _values(h), "history item",
-                    lambda: get(session, h.id), h)
-    common.replace_links(conn, HC, "history_id", h.id, "contact_id", h.contact_ids)
+    hid = common.saved_id(h.id, "history item")
+    unit_of(session).will_change(Entity.HISTORY, [hid])
+    common.save_row(conn, H, hid, h.version, _values(h), "history item",
+                    lambda: get(session, hid), h)
+    common.replace_links(conn, HC, "history_id", hid, "contact_id", h.contact_ids)
 
 
 def get(session: Session, history_id: int) -> HistoryItem:

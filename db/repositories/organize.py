@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from app.domain.changes import Entity
 from app.domain.errors import NotFoundError
 from app.domain.groups import CustomFieldDef, FieldKind, FieldOwner, Group
+from db.driver import inserted_id
 from db.models import (
     AccountRow,
     ContactRow,
@@ -111,9 +112,9 @@ def require_group(session: Session, group_id: int) -> None:
 
 def add_group(session: Session, group: Group) -> int:
     now = utcnow()
-    gid = session.connection().execute(insert(G).values(
+    gid = inserted_id(session.connection().execute(insert(G).values(
         name=group.name, name_key=group.name.casefold(), description=group.description,
-        uid=group.uid or new_uid(), created_at=now, updated_at=now)).inserted_primary_key[0]
+        uid=group.uid or new_uid(), created_at=now, updated_at=now)))
     unit_of(session).created(Entity.GROUP, [gid])
     return gid
 
@@ -211,8 +212,7 @@ def ensure_tags(session: Session, names: Iterable[str]) -> tuple[list[int], list
     created = []
     for key, name in wanted.items():
         if key not in found:
-            found[key] = conn.execute(insert(T).values(name=name, key=key)
-                                      ).inserted_primary_key[0]
+            found[key] = inserted_id(conn.execute(insert(T).values(name=name, key=key)))
             created.append(found[key])
     return [found[k] for k in wanted], created
 
@@ -311,10 +311,9 @@ def get_field(session: Session, field_id: int) -> CustomFieldDef:
 def add_field(session: Session, d: CustomFieldDef) -> int:
     conn = session.connection()
     last = conn.execute(select(func.max(F.c.position)).where(F.c.owner == d.owner.value)).scalar()
-    fid = conn.execute(insert(F).values(
+    fid = inserted_id(conn.execute(insert(F).values(
         owner=d.owner.value, name=d.name, name_key=d.name.casefold(), kind=d.kind.value,
-        choices=d.choices or None, position=0 if last is None else last + 1)
-    ).inserted_primary_key[0]
+        choices=d.choices or None, position=0 if last is None else last + 1)))
     unit_of(session).created(Entity.CUSTOM_FIELD, [fid])
     return fid
 

@@ -18,6 +18,7 @@ from app.domain.quote import (
     QuoteStatus,
     quote_number,
 )
+from db.driver import inserted_id
 from db.models import (
     AccountRow,
     ContactRow,
@@ -101,16 +102,17 @@ def _product_of(row) -> Product:
 
 def add_product(session: Session, p: Product) -> int:
     now = utcnow()
-    pid = session.connection().execute(insert(P).values(_product_values(p) | {
-        "uid": p.uid or new_uid(), "created_at": now, "updated_at": now})).inserted_primary_key[0]
+    pid = inserted_id(session.connection().execute(insert(P).values(_product_values(p) | {
+        "uid": p.uid or new_uid(), "created_at": now, "updated_at": now})))
     unit_of(session).created(Entity.PRODUCT, [pid])
     return pid
 
 
 def save_product(session: Session, p: Product) -> None:
-    unit_of(session).will_change(Entity.PRODUCT, [p.id])
-    common.save_row(session.connection(), P, p.id, p.version, _product_values(p), "product",
-                    lambda: get_product(session, p.id), p)
+    pid = common.saved_id(p.id, "product")
+    unit_of(session).will_change(Entity.PRODUCT, [pid])
+    common.save_row(session.connection(), P, pid, p.version, _product_values(p), "product",
+                    lambda: get_product(session, pid), p)
 
 
 def get_product(session: Session, product_id: int) -> Product:
@@ -187,9 +189,9 @@ def add(session: Session, q: Quote) -> int:
     conn = session.connection()
     _check_refs(conn, q, q.lines)
     now = utcnow()
-    qid = conn.execute(insert(Q).values(_quote_values(q) | {
+    qid = inserted_id(conn.execute(insert(Q).values(_quote_values(q) | {
         "number": q.number, "status": q.status.value, "uid": q.uid or new_uid(),
-        "created_at": now, "updated_at": now})).inserted_primary_key[0]
+        "created_at": now, "updated_at": now})))
     _replace_lines(conn, qid, q.lines)
     unit_of(session).created(Entity.QUOTE, [qid])
     return qid
@@ -201,18 +203,19 @@ def save(session: Session, q: Quote) -> None:
     conn = session.connection()
     old = conn.execute(select(Q.c.account_id, Q.c.contact_id)
                        .where(Q.c.id == q.id, Q.c.deleted_at.is_(None))).first()
-    if old is None:
+    if old is None or q.id is None:  # no id: never saved, so nothing stored to edit
         raise NotFoundError(f"Quote {q.id} does not exist or is in the trash")
+    qid = q.id
     # Only a newly chosen account or contact must be live; one trashed since the quote was
     # made should not stop its lines being edited.
     if (old.account_id, old.contact_id) != (q.account_id, q.contact_id):
         _check_refs(conn, q, q.lines)
     else:
         _check_products(conn, q.lines)
-    unit_of(session).will_change(Entity.QUOTE, [q.id])
-    common.save_row(conn, Q, q.id, q.version, _quote_values(q), "quote",
-                    lambda: get(session, q.id), q)
-    _replace_lines(conn, q.id, q.lines)
+    unit_of(session).will_change(Entity.QUOTE, [qid])
+    common.save_row(conn, Q, qid, q.version, _quote_values(q), "quote",
+                    lambda: get(session, qid), q)
+    _replace_lines(conn, qid, q.lines)
 
 
 def add_line(session: Session, quote_id: int, line: QuoteLine) -> None:

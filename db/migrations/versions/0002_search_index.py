@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from alembic import op
 
+from app.domain.errors import MigrationError
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -39,6 +41,8 @@ def upgrade() -> None:
     for stmt in DDL:
         conn.exec_driver_sql(stmt)
     raw = conn.connection.driver_connection
+    if raw is None:  # typed Optional: None only on a closed connection, never the migration's
+        raise MigrationError("The database connection closed while building the search index.")
     raw.create_function("rd0002_digits", 1, _digits, deterministic=True)
     conn.exec_driver_sql(
         "INSERT INTO search_people(rowid, name, detail, body) "
