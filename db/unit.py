@@ -83,6 +83,8 @@ class Unit:
         self._purged: dict[Entity, dict[int, dict]] = {}
         self._touched: dict[Entity, set[int]] = {}
         self._contacts_at: set[int] = set()
+        self._docs: list[tuple] = []
+        self._indexed: set[int] = set()
         self._whole = False
 
     @property
@@ -102,9 +104,16 @@ class Unit:
     def created(self, entity: Entity, ids: Iterable[int]) -> None:
         self._created.setdefault(entity, {}).update(dict.fromkeys(ids))
 
-    def created_bulk(self, entity: Entity, ids: Iterable[int]) -> None:
-        """Records inserted by the bulk path: journaled as id ranges, without images."""
+    def created_bulk(self, entity: Entity, ids: Iterable[int],
+                     docs: list[tuple] | None = None) -> None:
+        """Records inserted by the bulk path: journaled as id ranges, without images. `docs`:
+        their search documents, built from the same values as the rows (see
+        SearchIndex.put_contacts), so a big import is not indexed by re-reading it."""
+        ids = list(ids)
         self._bulk.setdefault(entity, []).extend(ids)
+        if docs is not None:
+            self._docs.extend(docs)
+            self._indexed.update(ids)
 
     def will_purge(self, entity: Entity, ids: Iterable[int]) -> None:
         """Records about to be deleted for good, and what the database will do to the records
@@ -280,6 +289,10 @@ class Unit:
             return
         index = index_for(conn.dialect.name)
         brand_new = {e: fresh[e] - dirty[e] for e in SEARCHED}
+        if self._docs:
+            ready = brand_new[Entity.CONTACT] & self._indexed
+            index.put_contacts(conn, [d for d in self._docs if d[0] in ready])
+            brand_new[Entity.CONTACT] -= ready
         index.refresh(conn, contacts=brand_new[Entity.CONTACT],
                       accounts=brand_new[Entity.ACCOUNT], history=brand_new[Entity.HISTORY],
                       fresh=True)

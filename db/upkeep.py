@@ -28,9 +28,24 @@ def _put(conn: Connection, key: str, value: str) -> None:
         conn.execute(insert(S).values(key=key, value=value))
 
 
+def _due(conn: Connection) -> bool:
+    """Whether anything is to be done: looked at in a read, so the usual open (nothing due)
+    takes no write lock and syncs nothing to disk."""
+    index = index_for(conn.dialect.name)
+    if _setting(conn, COLLATION_KEY) != str(collation.FORMAT):
+        return True
+    if _setting(conn, SEARCH_KEY) != str(getattr(index, "FORMAT", 1)):
+        return True
+    days, mb = store.retention(conn)
+    return store.prunable(conn, days, mb)
+
+
 def run(db: Database) -> None:
     if db.read_only:
         return
+    with db.read() as s:
+        if not _due(s.connection()):
+            return
     with db.transaction("bringing sort keys and the search index up to date") as s:
         conn = s.connection()
         if _setting(conn, COLLATION_KEY) != str(collation.FORMAT):

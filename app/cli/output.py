@@ -76,16 +76,23 @@ def _cell(value: Any) -> str:
 
 def _width(text: str) -> int:
     """Terminal columns: CJK and other wide characters take two."""
+    if text.isascii():  # nearly every cell: a week's agenda is thousands of rows
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _fit(text: str, width: int) -> str:
     """Cut to `width` columns (with an ellipsis) and pad to exactly that many."""
-    if _width(text) > width:
-        while _width(text) > width - 1:
-            text = text[:-1]
-        text += "…"
-    return text + " " * (width - _width(text))
+    used = _width(text)
+    if used > width:
+        if text.isascii():
+            text, used = text[:width - 1] + "…", width
+        else:
+            while _width(text) > width - 1:
+                text = text[:-1]
+            text += "…"
+            used = _width(text)
+    return text + " " * (width - used)
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]],

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["EMPTY_KEY", "family_first_display", "fold", "person_sort_keys",
            "query_alternatives", "search_variants", "sort_key"]
@@ -178,6 +179,9 @@ def _number(match: re.Match) -> str:
     return chr(0x40 + min(len(digits), _MAX_DIGITS)) + digits
 
 
+# Names repeat (a hundred thousand contacts share a few thousand given and family names): the
+# per-field work is kept, so a bulk import folds each distinct name once.
+@lru_cache(maxsize=65536)
 def _primary(folded: str) -> str:
     return _DIGITS.sub(_number, folded.translate(_KEY))
 
@@ -192,6 +196,7 @@ def _assemble(fields: list[tuple[str, str]], encode=_primary) -> str:
     return primary + _LEVEL + _FIELD.join(s for _, s in fields)
 
 
+@lru_cache(maxsize=65536)
 def _field(text: str) -> tuple[str, str]:
     return _field_of(_secondary(text or ""))
 
@@ -229,6 +234,7 @@ def _east_asian(folded: str) -> bool:
         unicodedata.name(ch, "").startswith(_EAST_ASIAN) for ch in letters)
 
 
+@lru_cache(maxsize=65536)
 def _given_field(given: str, more_names: bool) -> tuple[str, str]:
     secondary = _secondary(given or "")
     words = secondary.split(" ", 1)

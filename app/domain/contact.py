@@ -152,6 +152,8 @@ _EAST_ASIAN_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "IDEOGRAPHIC")
 
 
 def _east_asian(text: str) -> bool:
+    if text.isascii():  # most names, and every display name is worked out several times
+        return False
     letters = [ch for ch in text if not ch.isspace()]
     return bool(letters) and all(
         unicodedata.name(ch, "").startswith(_EAST_ASIAN_SCRIPTS) for ch in letters)

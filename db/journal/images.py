@@ -15,11 +15,23 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Date,
+    DateTime,
+    LargeBinary,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 
 from db.driver import inserted_id
+from db.ids import runs
 from db.journal.specs import Child, Link, Spec
 from db.models import TagRow, utcnow
+from db.models.base import Money, UTCDateTime
 
 Image = dict[str, Any]
 CHUNK = 900  # ids per IN (...): well under every backend's limit on bound parameters
@@ -59,24 +71,30 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
 
 def read(conn: Connection, spec: Spec, ids: Iterable[int]) -> dict[int, Image]:
     """Images of the records that exist among `ids` (missing ones are left out)."""
-    wanted = sorted(set(ids))
+    wanted = sorted({i for i in ids if i is not None})  # a record not saved yet has none
     out: dict[int, Image] = {}
-    main, kids, links = _statements(spec)
-    for part in _chunks(wanted):
-        for row in conn.execute(main, {"ids": list(part)}):
-            image = {name: encode(v) for name, v in zip(spec.columns, row[2:], strict=True)}
+    names, typed = spec.columns, _typed(spec.table, spec.columns)
+    for statements, params in _batches(spec, wanted):
+        main, kids, links = statements
+        found = []
+        for row in conn.execute(main, params):
+            image = dict(zip(names, row[2:], strict=True))
+            for name in typed:  # only columns whose values JSON has no type for
+                image[name] = encode(image[name])
             image["_version"] = row[1] if spec.versioned else None
             out[row[0]] = image
-        present = [i for i in part if i in out]
-        if not present:
+            found.append(row[0])
+        if not found:
             continue
         for child, stmt in zip(spec.children, kids, strict=True):
-            names = child.columns
-            for r in conn.execute(stmt, {"ids": present}):
-                out[r[0]].setdefault(child.name, []).append(
-                    {n: encode(v) for n, v in zip(names, r[1:], strict=True)})
+            cols, special = child.columns, _typed(child.table, child.columns)
+            for r in conn.execute(stmt, params):
+                kid = dict(zip(cols, r[1:], strict=True))
+                for name in special:
+                    kid[name] = encode(kid[name])
+                out[r[0]].setdefault(child.name, []).append(kid)
         for link, stmt in zip(spec.links, links, strict=True):
-            for rid, other in conn.execute(stmt, {"ids": present}):
+            for rid, other in conn.execute(stmt, params):
                 out[rid].setdefault(link.name, []).append(other)
     for image in out.values():
         for link in spec.links:
@@ -87,28 +105,58 @@ def read(conn: Connection, spec: Spec, ids: Iterable[int]) -> dict[int, Image]:
     return out
 
 
+RANGE = 5000  # ids per BETWEEN batch: a bulk import's ids are consecutive
+
+
+def _batches(spec: Spec, wanted: list[int]):
+    """(statements, parameters) covering `wanted`: long runs of consecutive ids by BETWEEN
+    (an undo of an import reads 100,000 records), the rest by IN."""
+    scattered: list[int] = []
+    for first, last in runs(wanted):
+        if last - first < 64:
+            scattered.extend(range(first, last + 1))
+            continue
+        for lo in range(first, last + 1, RANGE):
+            yield _statements(spec, True), {"lo": lo, "hi": min(lo + RANGE - 1, last)}
+    for part in _chunks(scattered):
+        yield _statements(spec, False), {"ids": list(part)}
+
+
 @cache
-def _statements(spec: Spec) -> tuple:
+def _typed(table, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns whose values need a tag in JSON (instants, dates, money, bytes)."""
+    return tuple(n for n in names if isinstance(table.c[n].type, _TAGGED))
+
+
+_TAGGED = (UTCDateTime, Money, DateTime, Date, LargeBinary)
+
+
+@cache
+def _statements(spec: Spec, ranged: bool) -> tuple:
     """The reads of one kind of record, built once: an editor's save reads its record twice,
     and building a 25-column SELECT costs more than running it."""
     t = spec.table
     ids: Any = bindparam("ids", expanding=True)
+
+    def among(column):
+        return column.between(bindparam("lo"), bindparam("hi")) if ranged else column.in_(ids)
+
     main = select(t.c.id, t.c.version if spec.versioned else t.c.id,
-                  *[t.c[name] for name in spec.columns]).where(t.c.id.in_(ids))
+                  *[t.c[name] for name in spec.columns]).where(among(t.c.id))
     kids = []
     for child in spec.children:
         c = child.table
         kids.append(select(c.c[child.fk], *[c.c[n] for n in child.columns])
-                    .where(c.c[child.fk].in_(ids))
+                    .where(among(c.c[child.fk]))
                     .order_by(c.c[child.fk], *[c.c[o] for o in child.order]))
     links = []
     for link in spec.links:
         k = link.table
         if link.by_name:
             links.append(select(k.c[link.fk], TAGS.c.name)
-                         .join(TAGS, TAGS.c.id == k.c[link.other]).where(k.c[link.fk].in_(ids)))
+                         .join(TAGS, TAGS.c.id == k.c[link.other]).where(among(k.c[link.fk])))
         else:
-            links.append(select(k.c[link.fk], k.c[link.other]).where(k.c[link.fk].in_(ids)))
+            links.append(select(k.c[link.fk], k.c[link.other]).where(among(k.c[link.fk])))
     return main, tuple(kids), tuple(links)
 
 

@@ -10,6 +10,7 @@ tag rows come and go with use).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import Table
 
@@ -51,7 +52,7 @@ class Child:
     fk: str
     order: tuple[str, ...]
 
-    @property
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.table.columns if c.name not in ("id", self.fk)
                      and not (self.table is CustomValueRow.__table__
@@ -78,11 +79,11 @@ class Spec:
     versioned: bool = True
     hidden: frozenset[str] = field(default_factory=frozenset)
 
-    @property
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.table.columns if c.name not in BOOKKEEPING)
 
-    @property
+    @cached_property
     def parts(self) -> tuple[str, ...]:
         return (*self.columns, *(c.name for c in self.children), *(ln.name for ln in self.links))
 

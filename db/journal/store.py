@@ -140,6 +140,14 @@ def retention(conn: Connection) -> tuple[int, int]:
             int(rows.get(KEEP_MB_KEY, DEFAULT_KEEP_MB)))
 
 
+def prunable(conn: Connection, keep_days: int, keep_mb: int) -> bool:
+    """Whether prune would drop anything (two cheap reads)."""
+    cutoff_time = utcnow() - timedelta(days=keep_days)
+    if conn.execute(select(JU.c.seq).where(JU.c.created_at < cutoff_time).limit(1)).first():
+        return True
+    return (conn.execute(select(func.sum(JU.c.size))).scalar() or 0) > keep_mb * 1024 * 1024
+
+
 def prune(conn: Connection, keep_days: int, keep_mb: int) -> int:
     """Drop the oldest units, whole, until what is left is younger than `keep_days` and
     smaller than `keep_mb`. Always a prefix of the sequence: an undo unit never outlives the

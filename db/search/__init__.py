@@ -27,6 +27,9 @@ class SearchIndex(Protocol):
         indexed, trashed and purged ones taken out). `contacts_at`: accounts whose people must
         be reindexed (their company's name changed). `fresh`: the ids are new to the index."""
 
+    def put_contacts(self, conn: Connection, docs: list[tuple]) -> None:
+        """Index brand-new contacts from documents the bulk path built (contact_doc)."""
+
     def search(self, conn: Connection, text: str, limit: int) -> list[Hit]: ...
 
     def rebuild(self, conn: Connection) -> None: ...

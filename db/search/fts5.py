@@ -63,15 +63,25 @@ def _digits(text: str | None) -> str:
     return _NOT_DIGIT.sub("", text or "")
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9 ]*")
+
+
 def _variants(text: str | None) -> str:
-    return " ".join(search_variants(text or ""))
+    if not text or _PLAIN.fullmatch(text):  # plain ASCII words have no other spelling
+        return ""
+    return " ".join(search_variants(text))
 
 
 def _functions(conn: Connection) -> None:
-    """The two helpers the SQL below calls, on this very driver connection."""
+    """The two helpers the SQL below calls, on this very driver connection: once per
+    connection (SQLite refuses to replace a function while a statement is open on it)."""
+    info = conn.connection.info
+    if info.get("rd_functions"):
+        return
     raw = driver_connection(conn)
     raw.create_function("rd_digits", 1, _digits, deterministic=True)
     raw.create_function("rd_variants", 1, _variants, deterministic=True)
+    info["rd_functions"] = True
 
 
 # Documents are built by SQL from the rows themselves, so whatever wrote the rows (an editor,
@@ -126,6 +136,17 @@ def _drop(cur, table: str, rowids: list[int]) -> None:
         cur.execute(f"DELETE FROM {table} WHERE rowid IN ({','.join('?' * len(part))})", part)
 
 
+def contact_doc(cid: int, display: str, nickname: str, title: str, department: str,
+                emails: list[str], phones: list[str], notes: str) -> tuple:
+    """(id, name, detail, body, digits): in Python what _CONTACT_DOCS and _CONTACT_PHONES
+    build in SQL, for the bulk path (a test checks both give the same rows)."""
+    name = display if not nickname or nickname in display else f"{display} {nickname}"
+    name = f"{name} {_variants(name)}"
+    detail = f"{title} {department} {' '.join(emails)}"
+    digits = " ".join(_digits(p) for p in phones).strip()
+    return cid, name, detail, notes, digits
+
+
 class Fts5Index:
     FORMAT = FORMAT
 
@@ -155,6 +176,20 @@ class Fts5Index:
                 cur.execute(_ACCOUNT_PHONES.format(where=where), params)
             for where, params in _batches(history, "h.id"):
                 cur.execute(_HISTORY_DOCS.format(where=where), params)
+        finally:
+            cur.close()
+
+    def put_contacts(self, conn: Connection, docs: list[tuple]) -> None:
+        """Index new contacts from documents built by contact_doc (the bulk path), the same
+        text the SQL above would build from their rows."""
+        if not docs:
+            return
+        cur = driver_connection(conn).cursor()
+        try:
+            cur.executemany(f"INSERT INTO {PEOPLE}(rowid, name, detail, body) VALUES (?, ?, ?, ?)",
+                            [(2 * cid, name, detail, body) for cid, name, detail, body, _ in docs])
+            cur.executemany(f"INSERT INTO {PHONES}(rowid, digits) VALUES (?, ?)",
+                            [(2 * cid, digits) for cid, *_, digits in docs if digits])
         finally:
             cur.close()
 

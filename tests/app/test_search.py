@@ -145,3 +145,32 @@ def test_renaming_an_account_renames_it_for_its_people(db, people):
 def test_history_of_a_trashed_contact_does_not_bring_it_back(db, people):
     ContactService(db).delete([people["anders"]])
     assert names(db, "zeppelin") == []
+
+
+def test_the_bulk_path_indexes_exactly_what_the_single_path_does(db):
+    """Bulk imports build their search rows in Python, the editor's saves in SQL: a contact
+    must be findable the same way whichever path stored it."""
+    import sqlite3
+
+    from app.domain.contact import Email, Phone
+
+    def person(i: int) -> Contact:
+        return Contact(given="Jörg", family=f"Groß{i}", nickname="Jo", title="Ingenieur",
+                       department="R&D", notes="Kennt Müller", phones=[
+                           Phone("+49 30 1234-567"), Phone("ext. none"), Phone("(0)89 55 66")],
+                       emails=[Email("jg@example.de"), Email("j@home.example", "home")])
+
+    contacts = ContactService(db)
+    single = contacts.create(person(1)).new_id(Entity.CONTACT)
+    (bulk,) = contacts.bulk_create([person(1)]).inserted[Entity.CONTACT]
+    conn = sqlite3.connect(db.file)
+    try:
+        def rows(table: str, cid: int) -> list:
+            return conn.execute(f"SELECT * FROM {table} WHERE rowid = ?", (2 * cid,)).fetchall()
+
+        for table in ("search_people", "search_phones"):
+            assert rows(table, single) == rows(table, bulk) != [], table
+    finally:
+        conn.close()
+    for typed in ("gross1", "Jörg Groß1", "1234567"):
+        assert {h.id for h in Directory(db).search(typed)} >= {single, bulk}, typed
