@@ -6,11 +6,12 @@ from pathlib import Path
 
 from app.domain.errors import ReadOnlyDatabaseError, StorageError
 from db import backup as backups
-from db import migrate
+from db import migrate, upkeep
 from db.database import Database
 from db.engine import connect, examine, same_file
 from db.errors import shown
 from db.queries import stats
+from db.unit import Origin
 
 __all__ = ["MaintenanceService", "shown"]
 
@@ -55,4 +56,9 @@ class MaintenanceService:
         safety = backups.automatic_backup(self._db, "before-restore")
         backups.copy_into(source, self._db)
         migrate.upgrade(self._db)  # an older backup comes up to this version's schema
+        upkeep.run(self._db)  # and its sort keys and search index to this version's rules
+        # The journal now is the backup's; this unit tells whoever reads it (sync, another
+        # window, a team server) that everything may have changed.
+        with self._db.unit(f"Restore from {source.name}", Origin.RESTORE) as tx:
+            tx.everything()
         return safety

@@ -113,16 +113,22 @@ def later_change(conn: Connection, entity: Entity, record_id: int, after_seq: in
     return None
 
 
+def _last_whole(conn: Connection) -> int:
+    """Undo and redo stop at a whole-database change (a restore): what came before it belongs
+    to other data."""
+    return conn.execute(select(func.max(JU.c.seq)).where(JU.c.whole.is_(True))).scalar() or 0
+
+
 def undo_target(conn: Connection) -> UnitInfo | None:
     r = conn.execute(select(JU).where(JU.c.origin.in_(UNDOABLE), JU.c.reverted_by.is_(None),
-                                      JU.c.whole.is_(False))
+                                      JU.c.whole.is_(False), JU.c.seq > _last_whole(conn))
                      .order_by(JU.c.seq.desc()).limit(1)).first()
     return _unit(r) if r else None
 
 
 def redo_target(conn: Connection) -> UnitInfo | None:
-    last_action = conn.execute(select(func.max(JU.c.seq)).where(
-        JU.c.origin.in_(ACTIONS))).scalar() or 0
+    last_action = max(_last_whole(conn), conn.execute(select(func.max(JU.c.seq)).where(
+        JU.c.origin.in_(ACTIONS))).scalar() or 0)
     r = conn.execute(select(JU).where(JU.c.origin == "undo", JU.c.reverted_by.is_(None),
                                       JU.c.seq > last_action)
                      .order_by(JU.c.seq.desc()).limit(1)).first()

@@ -501,3 +501,17 @@ def test_bulk_and_single_paths_store_the_same_contact_rows(s, db_path, shoe):
                         {k: (x[k], y[k]) for k in x if x[k] != y[k]})
     # Every column that differs, single path first: one failure shows them all.
     assert differ == {}
+
+
+def test_a_restore_is_journaled_as_a_whole_change_and_undo_stops_there(db, tmp_path):
+    """After a restore the journal is the backup's; Ctrl+Z must not reach into it and undo an
+    edit the user made days before the backup was taken."""
+    s = Services.over(db)
+    s.contacts.create(Contact(given="Before", family="Backup"))
+    copy = s.maintenance.backup(tmp_path / "copy.db")
+    s.contacts.create(Contact(given="After", family="Backup"))
+    s.maintenance.restore(copy)
+    last = s.journal.units(1)[0]
+    assert (last.origin, last.whole) == ("restore", True)
+    assert s.journal.undo_target() is None and s.journal.redo_target() is None
+    assert [c.display_name for c in s.directory.contacts()] == ["Before Backup"]
