@@ -15,11 +15,13 @@ $(STAMP): pyproject.toml constraints.txt
 
 # apsw (the power-loss tests' fault-injecting VFS) is built against the system SQLite, the one
 # Python's sqlite3 uses, so a VFS it registers serves the app's own connections. Its sdist
-# would otherwise download an SQLite of its own while building.
+# would otherwise download an SQLite of its own while building. Installed on its own: the
+# extra build settings would also reach (and break) the project's own build.
 $(TEST_STAMP): $(STAMP)
 	printf '[build]\nfetch = 0\nenable_all_extensions = 0\n' > $(VENV)/apsw-system-sqlite.cfg
 	DIST_EXTRA_CONFIG=$(CURDIR)/$(VENV)/apsw-system-sqlite.cfg $(PY) -m pip install --quiet \
-		-c constraints.txt --no-binary apsw -e '.[test]'
+		-c constraints.txt --no-binary apsw apsw
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
 run: $(STAMP)

@@ -336,6 +336,8 @@ def search(conn: Connection, user_text: str, limit: int) -> list[Hit]:
                  f"IN (SELECT rowid / 2 FROM {PEOPLE} WHERE {PEOPLE} MATCH :q AND rowid % 2 = 1) "
                  "ORDER BY c.sort_name LIMIT :n", q=f"name : ({q.words})"), "company")
         for people, firms in _splits(q.terms):
+            if len(hits) >= limit:
+                break
             take(run(f"SELECT 2 * c.id FROM contacts c WHERE c.deleted_at IS NULL AND "
                      f"c.id IN (SELECT rowid / 2 FROM {PEOPLE} WHERE {PEOPLE} MATCH :p "
                      "AND rowid % 2 = 0) AND c.account_id IN (SELECT rowid / 2 FROM "
