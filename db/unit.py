@@ -71,7 +71,9 @@ class Unit:
                  reverts: int | None = None, journal: bool = True):
         self.db = db
         self.session = session
-        self.label = label
+        # Labels name things from outside (a file called b'caf\xe9.vcf'): whatever they hold,
+        # they are stored and shown as text, never refused for it.
+        self.label = label.encode("utf-8", "backslashreplace").decode("utf-8")
         self.origin = origin
         self.reverts = reverts
         self.journal = journal

@@ -515,3 +515,14 @@ def test_a_restore_is_journaled_as_a_whole_change_and_undo_stops_there(db, tmp_p
     assert (last.origin, last.whole) == ("restore", True)
     assert s.journal.undo_target() is None and s.journal.redo_target() is None
     assert [c.display_name for c in s.directory.contacts()] == ["Before Backup"]
+
+
+@pytest.mark.parametrize("label", ["Import caf\udce9.vcf", "Import a\x00b.vcf",
+                                   "Restore from " + "x" * 10_000, "Import 😀\n#?%41.vcf"])
+def test_a_unit_named_after_a_hostile_file_name_is_still_journaled(db, label):
+    s = Services.over(db)
+    with db.unit(label, Origin.IMPORT) as tx:
+        contact_cases.create(tx, Contact(given="Named", family="Oddly"))
+    stored = s.journal.units(1)[0].label
+    assert stored.startswith(label[:8]) and len(stored) <= 512
+    assert s.journal.undo_target().seq == s.journal.last_seq()
