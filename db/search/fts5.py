@@ -331,10 +331,14 @@ def search(conn: Connection, user_text: str, limit: int) -> list[Hit]:
             take(run(f"SELECT rowid FROM {PHONES} WHERE {PHONES} MATCH :d LIMIT :n",
                      d=q.digits), "phone")
     if q.words and len(hits) < limit:
-        # People at an account whose name matches; "Smith Acme": Smith at an Acme account.
-        take(run(f"SELECT 2 * c.id FROM contacts c WHERE c.deleted_at IS NULL AND c.account_id "
-                 f"IN (SELECT rowid / 2 FROM {PEOPLE} WHERE {PEOPLE} MATCH :q AND rowid % 2 = 1) "
-                 "ORDER BY c.sort_name LIMIT :n", q=f"name : ({q.words})"), "company")
+        # People at the accounts the name step found (not a second full-text pass: a one-letter
+        # prefix matches thousands of names); "Smith Acme": Smith at an Acme account.
+        named = [h.id for h in hits if h.kind == "account"]
+        if named:
+            marks = ", ".join(f":a{i}" for i in range(len(named)))
+            take(run(f"SELECT 2 * c.id FROM contacts c WHERE c.deleted_at IS NULL AND "
+                     f"c.account_id IN ({marks}) ORDER BY c.sort_name LIMIT :n",
+                     **{f"a{i}": a for i, a in enumerate(named)}), "company")
         for people, firms in _splits(q.terms):
             if len(hits) >= limit:
                 break
