@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.changes import ChangeSet, Entity
@@ -31,7 +31,16 @@ from db.driver import inserted_id
 from db.ids import runs
 from db.journal import images
 from db.journal.specs import BY_TABLE, SPECS, Child, Link, Spec
-from db.models import JournalChangeRow, JournalUnitRow, TombstoneRow, new_uid, utcnow
+from db.models import (
+    JournalChangeRow,
+    JournalUnitRow,
+    TagRow,
+    TombstoneRow,
+    account_tags,
+    contact_tags,
+    new_uid,
+    utcnow,
+)
 from db.search import index_for
 
 if TYPE_CHECKING:
@@ -84,7 +93,6 @@ class Unit:
         self._bulk: dict[Entity, list[int]] = {}
         self._purged: dict[Entity, dict[int, dict]] = {}
         self._touched: dict[Entity, set[int]] = {}
-        self._contacts_at: set[int] = set()
         self._docs: list[tuple] = []
         self._indexed: set[int] = set()
         self._whole = False
@@ -152,13 +160,12 @@ class Unit:
             for d in (self._before, self._created, self._purged)]
         bulk = {k: list(v) for k, v in self._bulk.items()}
         touched = {k: set(v) for k, v in self._touched.items()}
-        contacts_at = set(self._contacts_at)
         try:
             with self.session.begin_nested():
                 yield
         except BaseException:
             self._before, self._created, self._purged = saved
-            self._bulk, self._touched, self._contacts_at = bulk, touched, contacts_at
+            self._bulk, self._touched = bulk, touched
             raise
 
     def everything(self) -> None:
@@ -166,8 +173,6 @@ class Unit:
         self._whole = True
 
     def _dependants(self, spec: Spec, ids: list[int]) -> None:
-        from sqlalchemy import select
-
         target = spec.table
         for other in SPECS.values():
             for column in other.table.columns:
@@ -287,7 +292,7 @@ class Unit:
             conn.execute(update(JU).where(JU.c.seq == self.reverts).values(reverted_by=seq))
 
     def _refresh_search(self, conn: Connection, dirty: dict, fresh: dict) -> None:
-        if not any(dirty.values()) and not any(fresh.values()) and not self._contacts_at:
+        if not any(dirty.values()) and not any(fresh.values()):
             return
         index = index_for(conn.dialect.name)
         brand_new = {e: fresh[e] - dirty[e] for e in SEARCHED}
@@ -299,8 +304,7 @@ class Unit:
                       accounts=brand_new[Entity.ACCOUNT], history=brand_new[Entity.HISTORY],
                       fresh=True)
         index.refresh(conn, contacts=dirty[Entity.CONTACT] - brand_new[Entity.CONTACT],
-                      accounts=dirty[Entity.ACCOUNT], history=dirty[Entity.HISTORY],
-                      contacts_at=self._contacts_at)
+                      accounts=dirty[Entity.ACCOUNT], history=dirty[Entity.HISTORY])
 
 
 def _change(entity: Entity, op: str, rid: int, fields: dict, version: int | None,
@@ -332,8 +336,6 @@ def _bump(conn: Connection, spec: Spec, ids: list[int]) -> None:
 
 
 def _ids_where(conn: Connection, table, column, ids: list[int]) -> list[int]:
-    from sqlalchemy import select
-
     out: list[int] = []
     for i in range(0, len(ids), images.CHUNK):
         out += conn.execute(select(table.c.id).where(column.in_(ids[i:i + images.CHUNK]))
@@ -343,17 +345,9 @@ def _ids_where(conn: Connection, table, column, ids: list[int]) -> list[int]:
 
 def _prune_tags(conn: Connection) -> None:
     """A tag nothing carries any more is gone from the tag list (undo makes it again by name)."""
-    from db.models import TagRow, account_tags, contact_tags
-
     t = TagRow.__table__
-    conn.execute(t.delete().where(~t.c.id.in_(select_tag_ids(contact_tags)),
-                                  ~t.c.id.in_(select_tag_ids(account_tags))))
-
-
-def select_tag_ids(link):
-    from sqlalchemy import select
-
-    return select(link.c.tag_id)
+    conn.execute(t.delete().where(~t.c.id.in_(select(contact_tags.c.tag_id)),
+                                  ~t.c.id.in_(select(account_tags.c.tag_id))))
 
 
 @contextmanager

@@ -177,24 +177,10 @@ def write_fields(conn: Connection, spec: Spec, record_id: int, fields: Image) ->
             _write_links(conn, link, record_id, fields[link.name])
 
 
-def reinsert(conn: Connection, spec: Spec, record_id: int, image: Image,
-             version: int | None) -> None:
-    """Put a record deleted for good back, under its own id and UID."""
-    values = {k: decode(image[k]) for k in spec.columns if k in image}
-    values["id"] = record_id
-    if spec.versioned:
-        values["version"] = (version or 0) + 1
-        values["updated_at"] = utcnow()
-    conn.execute(insert(spec.table).values(values))
-    for child in spec.children:
-        _write_children(conn, child, record_id, image.get(child.name, []))
-    for link in spec.links:
-        _write_links(conn, link, record_id, image.get(link.name, []))
-
-
 def reinsert_many(conn: Connection, spec: Spec,
                   records: Sequence[tuple[int, Image, int | None]]) -> None:
-    """reinsert for many records at once: one executemany per table (a redo of an import)."""
+    """Put records deleted for good back, under their own ids and UIDs: one executemany per
+    table (a redo of an import brings back thousands)."""
     if not records:
         return
     now = utcnow()

@@ -9,7 +9,7 @@ tag rows come and go with use).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from sqlalchemy import Table
@@ -77,7 +77,6 @@ class Spec:
     # Stored for speed or sorting, derived from other fields: restored, not shown in history.
     derived: frozenset[str] = frozenset()
     versioned: bool = True
-    hidden: frozenset[str] = field(default_factory=frozenset)
 
     @cached_property
     def columns(self) -> tuple[str, ...]:

@@ -22,10 +22,9 @@ class Hit:
 class SearchIndex(Protocol):
     def refresh(self, conn: Connection, *, contacts: Iterable[int] = (),
                 accounts: Iterable[int] = (), history: Iterable[int] = (),
-                contacts_at: Iterable[int] = (), fresh: bool = False) -> None:
+                fresh: bool = False) -> None:
         """Bring the index rows of these records in line with their rows (live records are
-        indexed, trashed and purged ones taken out). `contacts_at`: accounts whose people must
-        be reindexed (their company's name changed). `fresh`: the ids are new to the index."""
+        indexed, trashed and purged ones taken out). `fresh`: the ids are new to the index."""
 
     def put_contacts(self, conn: Connection, docs: list[tuple]) -> None:
         """Index brand-new contacts from documents the bulk path built (contact_doc)."""

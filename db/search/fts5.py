@@ -152,18 +152,13 @@ class Fts5Index:
 
     def refresh(self, conn: Connection, *, contacts: Iterable[int] = (),
                 accounts: Iterable[int] = (), history: Iterable[int] = (),
-                contacts_at: Iterable[int] = (), fresh: bool = False) -> None:
+                fresh: bool = False) -> None:
         contacts, accounts, history = set(contacts), set(accounts), set(history)
-        contacts_at = set(contacts_at)
-        if not (contacts or accounts or history or contacts_at):
+        if not (contacts or accounts or history):
             return
         _functions(conn)
         cur = driver_connection(conn).cursor()
         try:
-            if contacts_at:
-                for where, params in _batches(contacts_at, "account_id"):
-                    contacts.update(r[0] for r in cur.execute(
-                        f"SELECT id FROM contacts WHERE {where}", params))
             if not fresh:
                 for table in (PEOPLE, PHONES):
                     _drop(cur, table, [2 * i for i in contacts] + [2 * i + 1 for i in accounts])
