@@ -6,35 +6,27 @@ journal's retention setting."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from app.domain import collation
 from db.database import Database
 from db.journal import store
-from db.models import AccountRow, ContactRow, EmailRow, SettingRow
+from db.models import AccountRow, ContactRow, EmailRow
+from db.repositories import settings
 from db.search import index_for
 
-S, C, A, E = SettingRow.__table__, ContactRow.__table__, AccountRow.__table__, EmailRow.__table__
+C, A, E = ContactRow.__table__, AccountRow.__table__, EmailRow.__table__
 COLLATION_KEY, SEARCH_KEY = "collation.format", "search.format"
 CHUNK = 5000
-
-
-def _setting(conn: Connection, key: str) -> str | None:
-    return conn.execute(select(S.c.value).where(S.c.key == key)).scalar()
-
-
-def _put(conn: Connection, key: str, value: str) -> None:
-    if conn.execute(update(S).where(S.c.key == key).values(value=value)).rowcount == 0:
-        conn.execute(insert(S).values(key=key, value=value))
 
 
 def _due(conn: Connection) -> bool:
     """Whether anything is to be done: looked at in a read, so the usual open (nothing due)
     takes no write lock and syncs nothing to disk."""
     index = index_for(conn.dialect.name)
-    if _setting(conn, COLLATION_KEY) != str(collation.FORMAT):
+    if settings.get(conn, COLLATION_KEY) != str(collation.FORMAT):
         return True
-    if _setting(conn, SEARCH_KEY) != str(getattr(index, "FORMAT", 1)):
+    if settings.get(conn, SEARCH_KEY) != str(getattr(index, "FORMAT", 1)):
         return True
     days, mb = store.retention(conn)
     return store.prunable(conn, days, mb)
@@ -48,14 +40,14 @@ def run(db: Database) -> None:
             return
     with db.transaction("bringing sort keys and the search index up to date") as s:
         conn = s.connection()
-        if _setting(conn, COLLATION_KEY) != str(collation.FORMAT):
+        if settings.get(conn, COLLATION_KEY) != str(collation.FORMAT):
             _recollate(conn)
-            _put(conn, COLLATION_KEY, str(collation.FORMAT))
+            settings.put(conn, COLLATION_KEY, str(collation.FORMAT))
         index = index_for(conn.dialect.name)
         fmt = str(getattr(index, "FORMAT", 1))
-        if _setting(conn, SEARCH_KEY) != fmt:
+        if settings.get(conn, SEARCH_KEY) != fmt:
             index.rebuild(conn)
-            _put(conn, SEARCH_KEY, fmt)
+            settings.put(conn, SEARCH_KEY, fmt)
         days, mb = store.retention(conn)
         store.prune(conn, days, mb)
 

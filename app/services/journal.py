@@ -14,6 +14,7 @@ from db.database import Database
 from db.journal import images, store
 from db.journal.revert import RevertRefused, revert
 from db.journal.specs import SPECS
+from db.repositories import settings
 from db.unit import Origin
 
 __all__ = ["FieldChange", "JournalService", "RevertRefused", "UnitInfo"]
@@ -150,8 +151,6 @@ class JournalService:
     def set_retention(self, keep_days: int, keep_mb: int) -> None:
         if keep_days < 1 or keep_mb < 1:
             raise ValidationError("Keep the journal for at least a day and a megabyte")
-        from db.repositories.quotes import _put_setting  # the settings table's one writer
-
         with self._db.transaction("changing how long changes are kept") as s:
-            _put_setting(s.connection(), store.KEEP_DAYS_KEY, str(keep_days))
-            _put_setting(s.connection(), store.KEEP_MB_KEY, str(keep_mb))
+            settings.put(s.connection(), store.KEEP_DAYS_KEY, str(keep_days))
+            settings.put(s.connection(), store.KEEP_MB_KEY, str(keep_mb))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.account import Account
@@ -32,7 +32,6 @@ from db.models import (
     ProductRow,
     QuoteLineRow,
     QuoteRow,
-    SettingRow,
     account_tags,
     activity_attendees,
     contact_tags,
@@ -42,13 +41,13 @@ from db.models import (
     utcnow,
 )
 from db.repositories import accounts as account_repo
-from db.repositories import common
+from db.repositories import common, settings
 from db.repositories import quotes as quote_repo
 from db.repositories.bulk import Inserter
 from db.unit import unit_of
 
 A, T, Q, L = AccountRow.__table__, ActivityRow.__table__, QuoteRow.__table__, QuoteLineRow.__table__
-CLEARED, SETTINGS = ClearedOccurrenceRow.__table__, SettingRow.__table__
+CLEARED = ClearedOccurrenceRow.__table__
 
 ACCOUNT_COLUMNS = (
     "id", "uid", "name", "sort_name", "industry", "website", "main_phone", "street", "locality",
@@ -166,8 +165,7 @@ def reserve_quote_numbers(session: Session, count: int) -> list[str]:
         return []
     conn = session.connection()
     prefix = quote_repo.number_prefix(session)
-    raw = conn.execute(select(SETTINGS.c.value).where(SETTINGS.c.key == quote_repo.NEXT_KEY)
-                       .with_for_update()).scalar()
+    raw = settings.get(conn, quote_repo.NEXT_KEY, lock=True)
     taken = set(conn.execute(select(Q.c.number).where(
         Q.c.number.startswith(prefix, autoescape=True))).scalars())
     n = int(raw) if raw else 1
@@ -177,11 +175,7 @@ def reserve_quote_numbers(session: Session, count: int) -> list[str]:
         if number not in taken:
             numbers.append(number)
         n += 1
-    if raw is None:
-        conn.execute(insert(SETTINGS).values(key=quote_repo.NEXT_KEY, value=str(n)))
-    else:
-        conn.execute(update(SETTINGS).where(SETTINGS.c.key == quote_repo.NEXT_KEY)
-                     .values(value=str(n)))
+    settings.put(conn, quote_repo.NEXT_KEY, str(n))
     return numbers
 
 

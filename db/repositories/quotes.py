@@ -25,40 +25,25 @@ from db.models import (
     ProductRow,
     QuoteLineRow,
     QuoteRow,
-    SettingRow,
     new_uid,
     utcnow,
 )
-from db.repositories import common
+from db.repositories import common, settings
 from db.unit import unit_of
 
-Q, L, P, S = QuoteRow.__table__, QuoteLineRow.__table__, ProductRow.__table__, SettingRow.__table__
+Q, L, P = QuoteRow.__table__, QuoteLineRow.__table__, ProductRow.__table__
 A, C = AccountRow.__table__, ContactRow.__table__
 
 PREFIX_KEY = "quote.prefix"
 NEXT_KEY = "quote.next_number"
 
 
-def _setting(conn: Connection, key: str, *, lock: bool = False) -> str | None:
-    stmt = select(S.c.value).where(S.c.key == key)
-    if lock:
-        # SQLite's writer already holds the database (BEGIN IMMEDIATE); other engines need the
-        # row lock so two writers cannot both take the same number.
-        stmt = stmt.with_for_update()
-    return conn.execute(stmt).scalar()
-
-
-def _put_setting(conn: Connection, key: str, value: str) -> None:
-    if conn.execute(update(S).where(S.c.key == key).values(value=value)).rowcount == 0:
-        conn.execute(insert(S).values(key=key, value=value))
-
-
 def number_prefix(session: Session) -> str:
-    return _setting(session.connection(), PREFIX_KEY) or DEFAULT_NUMBER_PREFIX
+    return settings.get(session.connection(), PREFIX_KEY) or DEFAULT_NUMBER_PREFIX
 
 
 def set_number_prefix(session: Session, prefix: str) -> None:
-    _put_setting(session.connection(), PREFIX_KEY, prefix)
+    settings.put(session.connection(), PREFIX_KEY, prefix)
 
 
 def _free_number(conn: Connection, prefix: str, n: int) -> tuple[str, int]:
@@ -74,7 +59,7 @@ def _free_number(conn: Connection, prefix: str, n: int) -> tuple[str, int]:
 def peek_number(session: Session) -> str:
     """The number the next quote will get, without taking it."""
     conn = session.connection()
-    raw = _setting(conn, NEXT_KEY)
+    raw = settings.get(conn, NEXT_KEY)
     return _free_number(conn, number_prefix(session), int(raw) if raw else 1)[0]
 
 
@@ -82,9 +67,9 @@ def take_number(session: Session) -> str:
     """Take the next number. The counter only ever moves forward, in the caller's transaction,
     so a number is never handed out twice, even after its quote is purged."""
     conn = session.connection()
-    raw = _setting(conn, NEXT_KEY, lock=True)
+    raw = settings.get(conn, NEXT_KEY, lock=True)
     number, n = _free_number(conn, number_prefix(session), int(raw) if raw else 1)
-    _put_setting(conn, NEXT_KEY, str(n + 1))
+    settings.put(conn, NEXT_KEY, str(n + 1))
     return number
 
 
