@@ -21,7 +21,7 @@ from db.driver import driver_connection
 from db.ids import reserve
 from db.models import ContactRow, HistoryRow, history_contacts, new_uid, utcnow
 from db.repositories import contacts as contact_repo
-from db.search import fts5 as search_docs
+from db.search import index_for
 from db.unit import unit_of
 
 C = ContactRow.__table__
@@ -86,14 +86,12 @@ def add_contacts(session: Session, contacts: Sequence[Contact]) -> list[int]:
     children: dict = {t: [] for t in kids}
     later = []
     docs = []
-    make_doc = search_docs.contact_doc if conn.dialect.name == "sqlite" else None
+    make_doc = index_for(conn.dialect.name).contact_doc
     for cid, c in zip(ids, contacts, strict=True):
         row = row_of(c, js)
         rows.append((cid, c.uid or new_uid(), *row, now, now))
-        if make_doc:
-            docs.append(make_doc(cid, row[6], c.nickname, c.title, c.department,
-                                 [e.value for e in c.emails], [p.value for p in c.phones],
-                                 c.notes))
+        docs.append(make_doc(cid, row[6], c.nickname, c.title, c.department,
+                             [e.value for e in c.emails], [p.value for p in c.phones], c.notes))
         for table, batch in details_of(cid, c, js).items():
             if batch:
                 children[table].extend(batch)
@@ -104,7 +102,7 @@ def add_contacts(session: Session, contacts: Sequence[Contact]) -> list[int]:
         kids[table].run(batch)
     for cid, c in later:  # tags and custom values are rare in bulk data: the ordinary path
         contact_repo.write_extras(conn, cid, c)
-    unit_of(session).created_bulk(Entity.CONTACT, ids, docs if make_doc else None)
+    unit_of(session).created_bulk(Entity.CONTACT, ids, docs)
     return ids
 
 

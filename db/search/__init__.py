@@ -26,6 +26,10 @@ class SearchIndex(Protocol):
         """Bring the index rows of these records in line with their rows (live records are
         indexed, trashed and purged ones taken out). `fresh`: the ids are new to the index."""
 
+    def contact_doc(self, cid: int, display: str, nickname: str, title: str, department: str,
+                    emails: list[str], phones: list[str], notes: str) -> tuple:
+        """A new contact's document, built from the values the bulk path is storing."""
+
     def put_contacts(self, conn: Connection, docs: list[tuple]) -> None:
         """Index brand-new contacts from documents the bulk path built (contact_doc)."""
 

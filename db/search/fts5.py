@@ -149,6 +149,7 @@ def contact_doc(cid: int, display: str, nickname: str, title: str, department: s
 
 class Fts5Index:
     FORMAT = FORMAT
+    contact_doc = staticmethod(contact_doc)
 
     def refresh(self, conn: Connection, *, contacts: Iterable[int] = (),
                 accounts: Iterable[int] = (), history: Iterable[int] = (),
