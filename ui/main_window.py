@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._on_reset)
         self.model.dataChanged.connect(self._on_data_changed)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.table.selectionModel().selectionChanged.connect(self._on_current_changed)
         self.model.refresh()
         self.table.setFocus()
 
@@ -273,8 +274,13 @@ class MainWindow(QMainWindow):
         self._show_current()
 
     def _show_current(self) -> None:
+        # The selected current row, not any current one: Qt makes the first row current
+        # (without selecting it) when the list takes focus, which would show a contact nobody
+        # chose, depending on whether the rows or the focus arrived first.
         index = self.table.currentIndex()
-        self.detail.show_summary(self.model.summary(index.row()) if index.isValid() else None)
+        chosen = index.isValid() and self.table.selectionModel().isRowSelected(
+            index.row(), QModelIndex())
+        self.detail.show_summary(self.model.summary(index.row()) if chosen else None)
 
     def _update_chrome(self) -> None:
         """Status bar, empty state and header, from what the list now holds."""
