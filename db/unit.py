@@ -21,9 +21,10 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.changes import ChangeSet, Entity
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
     from db.database import Database
 
 JU, JC, TOMB = JournalUnitRow.__table__, JournalChangeRow.__table__, TombstoneRow.__table__
+# Built once: every save writes one unit row and its changes.
+_INSERT_UNIT, _INSERT_CHANGE = insert(JU), insert(JC)
 SEARCHED = {Entity.CONTACT, Entity.ACCOUNT, Entity.HISTORY}
 # Fields whose change alters a record's search document.
 CONTACT_DOC = {"display_name", "nickname", "title", "department", "notes", "deleted_at",
@@ -93,6 +96,9 @@ class Unit:
         self._bulk: dict[Entity, list[int]] = {}
         self._purged: dict[Entity, dict[int, dict]] = {}
         self._touched: dict[Entity, set[int]] = {}
+        # Records whose writer said which parts it rewrote (see wrote): the rest of their
+        # after-image is their before-image, so commit reads only those parts again.
+        self._wrote: dict[Entity, dict[int, frozenset[str]]] = {}
         self._docs: list[tuple] = []
         self._indexed: set[int] = set()
         self._whole = False
@@ -107,9 +113,28 @@ class Unit:
         """Records about to be updated: their before-images are taken now (once per unit)."""
         known = self._before.setdefault(entity, {})
         new = self._created.get(entity, {})
-        wanted = [i for i in dict.fromkeys(ids) if i not in known and i not in new]
+        ids = list(dict.fromkeys(ids))
+        wrote = self._wrote.get(entity)
+        if wrote:  # another write on the way: its parts are unknown, so read all at commit
+            for i in ids:
+                wrote.pop(i, None)
+        wanted = [i for i in ids if i not in known and i not in new]
         if wanted:
             known.update(images.read(self.conn, SPECS[entity], wanted))
+
+    def stored(self, entity: Entity, rid: int) -> dict | None:
+        """The record as stored now, if this unit has not changed it yet: what an editor's
+        save compares with to leave unchanged phones, tags... alone. Call before will_change;
+        None when the unit has already seen the record (it may have changed since)."""
+        if rid in self._before.get(entity, {}) or rid in self._created.get(entity, {}):
+            return None
+        self.will_change(entity, [rid])
+        return self._before[entity].get(rid)
+
+    def wrote(self, entity: Entity, rid: int, parts: Iterable[str]) -> None:
+        """The writer of a record rewrote its row and only these child lists / links: the
+        others hold what its before-image holds. Any later will_change of it cancels this."""
+        self._wrote.setdefault(entity, {})[rid] = frozenset(parts)
 
     def created(self, entity: Entity, ids: Iterable[int]) -> None:
         self._created.setdefault(entity, {}).update(dict.fromkeys(ids))
@@ -157,14 +182,14 @@ class Unit:
         what it reported both roll back, the rest of the unit carries on."""
         saved: list[dict[Entity, dict[int, Any]]] = [
             {k: dict(v) for k, v in d.items()}
-            for d in (self._before, self._created, self._purged)]
+            for d in (self._before, self._created, self._purged, self._wrote)]
         bulk = {k: list(v) for k, v in self._bulk.items()}
         touched = {k: set(v) for k, v in self._touched.items()}
         try:
             with self.session.begin_nested():
                 yield
         except BaseException:
-            self._before, self._created, self._purged = saved
+            self._before, self._created, self._purged, self._wrote = saved
             self._bulk, self._touched = bulk, touched
             raise
 
@@ -223,7 +248,7 @@ class Unit:
                 fresh[entity].update(ids)
         for entity, befores in self._before.items():
             spec = SPECS[entity]
-            afters = images.read(conn, spec, befores)
+            afters = self._afters(conn, spec, befores)
             bumped = []
             for rid, before in befores.items():
                 after = afters.get(rid)
@@ -267,6 +292,23 @@ class Unit:
             self.changes = ChangeSet.whole()
         return self.changes
 
+    def _afters(self, conn: Connection, spec: Spec, befores: dict[int, dict]) -> dict:
+        declared = self._wrote.get(spec.entity, {})
+        whole = [i for i in befores if i not in declared]
+        afters = images.read(conn, spec, whole) if whole else {}
+        by_parts: dict[frozenset[str], list[int]] = {}
+        for rid in befores:
+            if rid in declared:
+                by_parts.setdefault(declared[rid], []).append(rid)
+        for parts, ids in by_parts.items():
+            for rid, image in images.read(conn, spec, ids, parts).items():
+                before = befores[rid]
+                for name in spec.parts:
+                    if name not in image:
+                        image[name] = before[name]
+                afters[rid] = image
+        return afters
+
     def _write_journal(self, conn: Connection, rows: list[dict], tombstones: list) -> None:
         if not (rows or self._whole) or not self.journal:
             return
@@ -276,15 +318,15 @@ class Unit:
                 r["fields"] = json.dumps(r["fields"], ensure_ascii=False, separators=(",", ":"))
                 size += len(r["fields"])
         now = utcnow()
-        seq = inserted_id(conn.execute(insert(JU).values(
-            uid=new_uid(), label=self.label[:512], origin=self.origin.value,
-            actor=current_actor(), created_at=now, reverts=self.reverts, whole=self._whole,
-            records=len(rows), size=size)))
+        seq = inserted_id(conn.execute(_INSERT_UNIT, {
+            "uid": new_uid(), "label": self.label[:512], "origin": self.origin.value,
+            "actor": current_actor(), "created_at": now, "reverts": self.reverts,
+            "whole": self._whole, "records": len(rows), "size": size}))
         self.seq = seq
         for r in rows:
             r["unit_seq"] = seq
         if rows:
-            conn.execute(insert(JC), rows)
+            conn.execute(_INSERT_CHANGE, rows)
         if tombstones:
             conn.execute(insert(TOMB), [t | {"deleted_at": now, "unit_seq": seq}
                                         for t in tombstones])
@@ -329,10 +371,14 @@ def _affects_search(entity: Entity, diff: dict) -> bool:
 
 
 def _bump(conn: Connection, spec: Spec, ids: list[int]) -> None:
-    t = spec.table
     for i in range(0, len(ids), images.CHUNK):
-        conn.execute(update(t).where(t.c.id.in_(ids[i:i + images.CHUNK]))
-                     .values(version=t.c.version + 1))
+        conn.execute(_bump_statement(spec.table), {"ids": ids[i:i + images.CHUNK]})
+
+
+@cache
+def _bump_statement(t):
+    return update(t).where(t.c.id.in_(bindparam("ids", expanding=True))).values(
+        version=t.c.version + 1)
 
 
 def _ids_where(conn: Connection, table, column, ids: list[int]) -> list[int]:

@@ -6,8 +6,9 @@ index in step."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.changes import Entity
@@ -103,12 +104,36 @@ def child_rows(contact_id: int, c: Contact) -> dict:
             for t, rows in detail_rows(contact_id, c).items()}
 
 
-def _write_children(conn: Connection, contact_id: int, c: Contact, replace: bool) -> None:
+CHILD_NAMES = {PHONES: "phones", EMAILS: "emails", ADDRS: "addresses", WEBS: "websites",
+               IMS: "ims"}
+
+
+def _write_children(conn: Connection, contact_id: int, c: Contact, replace: bool,
+                    stored: dict | None = None) -> list[str]:
+    """Write the detail rows; with the stored image, only the lists that differ from it (an
+    edit of the title leaves five tables alone). Returns the names of the lists written."""
+    written = []
     for table, rows in child_rows(contact_id, c).items():
+        name = CHILD_NAMES[table]
+        if stored is not None and _same_rows(stored[name], rows):
+            continue
         if replace:
-            conn.execute(delete(table).where(table.c.contact_id == contact_id))
+            conn.execute(_delete_children(table), {"owner": contact_id})
         if rows:
             conn.execute(insert(table), rows)
+        written.append(name)
+    return written
+
+
+def _same_rows(image_rows: list[dict], rows: list[dict]) -> bool:
+    return len(image_rows) == len(rows) and all(
+        all(old.get(k) == v for k, v in new.items() if k != "contact_id")
+        for old, new in zip(image_rows, rows, strict=True))
+
+
+@cache
+def _delete_children(table):
+    return delete(table).where(table.c.contact_id == bindparam("owner"))
 
 
 def _account_name(conn: Connection, account_id: int | None) -> str:
@@ -137,18 +162,31 @@ def save(session: Session, c: Contact) -> None:
     """Write an edited contact, its details, tags and custom values in place, if nobody saved
     it since `c.version` (else ConflictError)."""
     conn = session.connection()
-    _account_name(conn, c.account_id)
     cid = common.saved_id(c.id, "contact")
-    unit_of(session).will_change(Entity.CONTACT, [cid])
+    tx = unit_of(session)
+    stored = tx.stored(Entity.CONTACT, cid)
+    if stored is None or stored["account_id"] != c.account_id:
+        _account_name(conn, c.account_id)
+    tx.will_change(Entity.CONTACT, [cid])
     common.save_row(conn, C, cid, c.version, contact_values(c), "contact",
                     lambda: get(session, cid), c)
-    _write_children(conn, cid, c, replace=True)
-    write_extras(conn, cid, c)
+    written = _write_children(conn, cid, c, replace=True, stored=stored)
+    written += write_extras(conn, cid, c, stored)
+    if stored is not None:
+        tx.wrote(Entity.CONTACT, cid, written)
 
 
-def write_extras(conn: Connection, cid: int, c: Contact) -> None:
-    common.set_tags(conn, contact_tags, "contact_id", cid, c.tags)
-    common.set_custom(conn, FieldOwner.CONTACT, cid, c.custom)
+def write_extras(conn: Connection, cid: int, c: Contact,
+                 stored: dict | None = None) -> list[str]:
+    """Tags and custom values; with the stored image, only what differs from it."""
+    written = []
+    if stored is None or not common.same_tags(stored["tags"], c.tags):
+        common.set_tags(conn, contact_tags, "contact_id", cid, c.tags)
+        written.append("tags")
+    if common.set_custom(conn, FieldOwner.CONTACT, cid, c.custom,
+                         None if stored is None else stored["custom"]):
+        written.append("custom")
+    return written
 
 
 def get(session: Session, contact_id: int, *, include_deleted: bool = False) -> Contact:

@@ -22,6 +22,8 @@ from app.services.journal import RevertRefused
 from app.services.registry import Services
 from db.journal import store
 from db.migrate import open_database
+from db.repositories import contacts as contact_repo
+from db.repositories import organize as org_repo
 from db.unit import Origin, current_actor
 from tests.reliability.storage import dump, scalar, sql
 
@@ -69,6 +71,59 @@ def test_a_committed_unit_journals_label_origin_actor_time_and_only_what_changed
     (created,) = changes(db, add_unit.seq)
     assert created.op == "insert" and created.fields["given"] == "Ada"
     assert created.fields["phones"][0]["value"] == "+44 20 7946 0001"
+
+
+def test_a_save_that_leaves_details_alone_journals_and_undoes_only_what_it_changed(s, db):
+    # A save rewrites only the lists that differ from what is stored; what it left alone
+    # must neither show in the history nor be touched by its undo.
+    cid = add(s, "Ada", "Lovelace", title="Analyst", tags=["VIP", "Board"],
+              phones=[Phone("+44 20 7946 0001", "work")],
+              emails=[Email("ada@example.org", "work")])
+    c = s.contacts.get(cid)
+    edit(s, cid, title="Countess", tags=["vip", "BOARD"])  # same tags, other capitals
+    (change,) = changes(db, s.journal.units(limit=1)[0].seq)
+    assert change.fields == {"title": ["Analyst", "Countess"]}
+    assert sorted(s.contacts.get(cid).tags, key=str.casefold) == ["Board", "VIP"]
+    edit(s, cid, emails=[Email("ada@example.org", "home")])
+    (change,) = changes(db, s.journal.units(limit=1)[0].seq)
+    assert list(change.fields) == ["emails"]
+    s.journal.undo()
+    s.journal.undo()
+    back = s.contacts.get(cid)
+    assert (back.title, back.phones, back.emails, back.tags) == (
+        c.title, c.phones, c.emails, c.tags)
+
+
+def test_one_unit_that_saves_a_contact_and_then_changes_it_otherwise_journals_both(s, db):
+    cid = add(s, "Grace", "Hopper", phones=[Phone("+1 555 0100")])
+    group = s.organize.create_group(Group("Navy")).new_id(Entity.GROUP)
+    c = s.contacts.get(cid)
+    with db.unit("Edit and file", Origin.USER) as tx:
+        contact_cases.update(tx, replace(c, title="Rear Admiral"))
+        org_repo.add_members(tx.session, group, FieldOwner.CONTACT, [cid])
+        again = s.contacts.get(cid)  # outside the unit: still the old version
+        assert again.title == ""
+    (change,) = changes(db, tx.seq)
+    assert change.fields["title"] == ["", "Rear Admiral"]
+    assert change.fields["groups"] == [[], [group]]
+    s.journal.undo()
+    assert s.contacts.get(cid).title == ""
+    with db.read() as session:
+        assert org_repo.members(session, group, FieldOwner.CONTACT) == []
+
+
+def test_two_saves_of_one_contact_in_one_unit_journal_both_changes(s, db):
+    cid = add(s, "Alan", "Turing", phones=[Phone("+44 161 555 0100")])
+    first = s.contacts.get(cid)
+    with db.unit("Two saves", Origin.USER) as tx:
+        contact_cases.update(tx, replace(first, title="Reader"))
+        mid = contact_repo.get(tx.session, cid)
+        contact_cases.update(tx, replace(mid, phones=[Phone("+44 161 555 0199")]))
+    (change,) = changes(db, tx.seq)
+    assert change.fields["title"] == ["", "Reader"]
+    assert [p["value"] for p in change.fields["phones"][1]] == ["+44 161 555 0199"]
+    s.journal.undo()
+    assert s.contacts.get(cid).phones == first.phones
 
 
 def test_an_origin_other_than_user_is_journaled_as_given(s, db):
