@@ -51,6 +51,8 @@ JU, JC, TOMB = JournalUnitRow.__table__, JournalChangeRow.__table__, TombstoneRo
 # Built once: every save writes one unit row and its changes.
 _INSERT_UNIT, _INSERT_CHANGE = insert(JU), insert(JC)
 SEARCHED = {Entity.CONTACT, Entity.ACCOUNT, Entity.HISTORY}
+# Purged ids in a run at least this long are journaled as one bulk_delete row.
+RUN = 64
 # Fields whose change alters a record's search document.
 CONTACT_DOC = {"display_name", "nickname", "title", "department", "notes", "deleted_at",
                "emails", "phones"}
@@ -93,7 +95,8 @@ class Unit:
         self.changes = ChangeSet()
         self._before: dict[Entity, dict[int, dict]] = {}
         self._created: dict[Entity, dict[int, None]] = {}  # ordered sets
-        self._bulk: dict[Entity, list[int]] = {}
+        self._bulk: dict[Entity, dict[int, list[int]]] = {}  # version -> ids
+        self._purged_runs: dict[Entity, list[dict]] = {}  # see images.read_run
         self._purged: dict[Entity, dict[int, dict]] = {}
         self._touched: dict[Entity, set[int]] = {}
         # Records whose writer said which parts it rewrote (see wrote): the rest of their
@@ -140,12 +143,12 @@ class Unit:
         self._created.setdefault(entity, {}).update(dict.fromkeys(ids))
 
     def created_bulk(self, entity: Entity, ids: Iterable[int],
-                     docs: list[tuple] | None = None) -> None:
+                     docs: list[tuple] | None = None, version: int = 1) -> None:
         """Records inserted by the bulk path: journaled as id ranges, without images. `docs`:
         their search documents, built from the same values as the rows (see
         SearchIndex.put_contacts), so a big import is not indexed by re-reading it."""
         ids = list(ids)
-        self._bulk.setdefault(entity, []).extend(ids)
+        self._bulk.setdefault(entity, {}).setdefault(version, []).extend(ids)
         if docs is not None:
             self._docs.extend(docs)
             self._indexed.update(ids)
@@ -160,6 +163,7 @@ class Unit:
         made_here = self._created.get(entity, {})
         earlier = self._before.get(entity, {})
         fresh = [i for i in ids if i not in made_here and i not in earlier]
+        fresh = self._purge_runs(spec, fresh)
         found = images.read(self.conn, spec, fresh)
         purged = self._purged.setdefault(entity, {})
         for i in ids:
@@ -170,6 +174,24 @@ class Unit:
             elif i in found:
                 purged[i] = found[i]
         self._dependants(spec, ids)
+
+    def _purge_runs(self, spec: Spec, ids: list[int]) -> list[int]:
+        """Take the long runs of existing ids out of `ids` and keep them column-wise (one
+        journal row per run); returns the rest, to be journaled record by record."""
+        if len(ids) < RUN:
+            return ids
+        existing: list[int] = []
+        t = spec.table
+        for cond in _among(t.c.id, ids):
+            existing += self.conn.execute(select(t.c.id).where(cond)).scalars()
+        rest: list[int] = []
+        for first, last in runs(sorted(existing)):
+            if last - first + 1 < RUN:
+                rest.extend(range(first, last + 1))
+                continue
+            self._purged_runs.setdefault(spec.entity, []).append(
+                images.read_run(self.conn, spec, first, last))
+        return rest
 
     def touched(self, entity: Entity, ids: Iterable[int]) -> None:
         """Records whose stored fields did not change but whose display did (a contact shows
@@ -183,14 +205,15 @@ class Unit:
         saved: list[dict[Entity, dict[int, Any]]] = [
             {k: dict(v) for k, v in d.items()}
             for d in (self._before, self._created, self._purged, self._wrote)]
-        bulk = {k: list(v) for k, v in self._bulk.items()}
+        bulk = {k: {v: list(ids) for v, ids in by.items()} for k, by in self._bulk.items()}
+        runs_ = {k: list(v) for k, v in self._purged_runs.items()}
         touched = {k: set(v) for k, v in self._touched.items()}
         try:
             with self.session.begin_nested():
                 yield
         except BaseException:
             self._before, self._created, self._purged, self._wrote = saved
-            self._bulk, self._touched = bulk, touched
+            self._bulk, self._touched, self._purged_runs = bulk, touched, runs_
             raise
 
     def everything(self) -> None:
@@ -215,9 +238,11 @@ class Unit:
                     if column.name == part.fk:
                         continue
                     if any(fk.column.table is target for fk in column.foreign_keys):
-                        owners = self.conn.execute(
-                            select(part.table.c[part.fk]).where(column.in_(ids)).distinct())
-                        self.will_change(other.entity, [r[0] for r in owners])
+                        owners: list[int] = []
+                        for cond in _among(column, ids):
+                            owners += self.conn.execute(select(part.table.c[part.fk])
+                                                        .where(cond).distinct()).scalars()
+                        self.will_change(other.entity, owners)
 
     # --- commit -------------------------------------------------------------------------------
 
@@ -239,13 +264,15 @@ class Unit:
                     inserted.setdefault(entity, set()).add(rid)
             if entity in SEARCHED:
                 fresh[entity].update(made)
-        for entity, ids in self._bulk.items():
-            for first, last in runs(sorted(ids)):
-                rows.append({"entity": entity.value, "op": "bulk_insert", "record_id": first,
-                             "last_id": last, "record_uid": None, "version": 1, "fields": None})
-            inserted.setdefault(entity, set()).update(ids)
-            if entity in SEARCHED:
-                fresh[entity].update(ids)
+        for entity, by_version in self._bulk.items():
+            for made_at, ids in by_version.items():
+                for first, last in runs(sorted(ids)):
+                    rows.append({"entity": entity.value, "op": "bulk_insert",
+                                 "record_id": first, "last_id": last, "record_uid": None,
+                                 "version": made_at, "fields": None})
+                inserted.setdefault(entity, set()).update(ids)
+                if entity in SEARCHED:
+                    fresh[entity].update(ids)
         for entity, befores in self._before.items():
             spec = SPECS[entity]
             afters = self._afters(conn, spec, befores)
@@ -280,9 +307,23 @@ class Unit:
             deleted.setdefault(entity, set()).update(gone)
             if entity in SEARCHED:
                 dirty[entity].update(gone)
+        for entity, done in reversed(list(self._purged_runs.items())):
+            uid_at = done[0]["columns"].index("uid") + 2 if SPECS[entity].has_uid else None
+            for run in reversed(done):
+                ids = [r[0] for r in run["rows"]]
+                rows.append({"entity": entity.value, "op": "bulk_delete",
+                             "record_id": ids[0], "last_id": ids[-1], "record_uid": None,
+                             "version": None, "fields": run})
+                if uid_at is not None:
+                    tombstones += [{"entity": entity.value, "uid": r[uid_at],
+                                    "record_id": r[0]} for r in run["rows"] if r[uid_at]]
+                deleted.setdefault(entity, set()).update(ids)
+                if entity in SEARCHED:
+                    dirty[entity].update(ids)
         for entity, touched in self._touched.items():
             updated.setdefault(entity, set()).update(touched)
         if any(r["op"] in ("update", "delete") and r["fields"] and "tags" in r["fields"]
+               or r["op"] == "bulk_delete" and r["fields"]["links"].get("tags")
                for r in rows):
             _prune_tags(conn)
         self._write_journal(conn, rows, tombstones)
@@ -381,11 +422,22 @@ def _bump_statement(t):
         version=t.c.version + 1)
 
 
+def _among(column, ids: list[int]):
+    """Conditions covering `ids`: BETWEEN for long runs (an undone import), IN for the rest."""
+    scattered: list[int] = []
+    for first, last in runs(sorted(set(ids))):
+        if last - first < 64:
+            scattered.extend(range(first, last + 1))
+        else:
+            yield column.between(first, last)
+    for i in range(0, len(scattered), images.CHUNK):
+        yield column.in_(scattered[i:i + images.CHUNK])
+
+
 def _ids_where(conn: Connection, table, column, ids: list[int]) -> list[int]:
     out: list[int] = []
-    for i in range(0, len(ids), images.CHUNK):
-        out += conn.execute(select(table.c.id).where(column.in_(ids[i:i + images.CHUNK]))
-                            ).scalars().all()
+    for cond in _among(column, ids):
+        out += conn.execute(select(table.c.id).where(cond)).scalars().all()
     return out
 
 

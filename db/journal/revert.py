@@ -103,22 +103,35 @@ def check(tx: Unit, seq: int, changes: list[store.ChangeRow]) -> list[Problem]:
                         f"{field.replace('_', ' ')} "
                         + _since(tx, c.entity, c.record_id, seq, field)))
                     break
-    problems += _taken(tx, [c for c in changes if c.op == "delete"])
+    problems += _taken(tx, [c for c in changes if c.op in ("delete", "bulk_delete")])
     return problems
+
+
+def _coming_back(deletes: list[store.ChangeRow]):
+    """(entity, id, uid, image or None) of every record a revert would put back."""
+    for c in deletes:
+        if c.op == "delete":
+            yield c.entity, c.record_id, (c.fields or {}).get("uid"), c.fields
+        else:  # bulk_delete: column-wise, see images.read_run
+            run = c.fields or {}
+            columns = run.get("columns", [])
+            at = columns.index("uid") + 2 if "uid" in columns else None
+            for r in run.get("rows", []):
+                yield c.entity, r[0], r[at] if at is not None else None, None
 
 
 def _taken(tx: Unit, deletes: list[store.ChangeRow]) -> list[Problem]:
     """Records to put back whose id or UID another record holds now (one query per chunk)."""
     out: list[Problem] = []
-    by_entity: dict[Entity, list[store.ChangeRow]] = {}
-    for c in deletes:
-        by_entity.setdefault(c.entity, []).append(c)
+    by_entity: dict[Entity, list[tuple]] = {}
+    for entity, rid, uid, image in _coming_back(deletes):
+        by_entity.setdefault(entity, []).append((rid, uid, image))
     for entity, group in by_entity.items():
         t = SPECS[entity].table
         for i in range(0, len(group), images.CHUNK):
             part = group[i:i + images.CHUNK]
-            ids = {c.record_id for c in part}
-            uids = {(c.fields or {}).get("uid") for c in part} - {None}
+            ids = {rid for rid, _, _ in part}
+            uids = {uid for _, uid, _ in part} - {None}
             cond: ColumnElement[bool] = t.c.id.in_(ids)
             if "uid" in t.c:
                 cond = cond | t.c.uid.in_(uids)
@@ -129,9 +142,9 @@ def _taken(tx: Unit, deletes: list[store.ChangeRow]) -> list[Problem]:
             else:
                 taken_ids = set(tx.conn.execute(select(t.c.id).where(cond)).scalars())
                 taken_uids = set()
-            for c in part:
-                if c.record_id in taken_ids or (c.fields or {}).get("uid") in taken_uids:
-                    out.append(Problem(entity, c.record_id, _name(c.fields, entity, c.record_id),
+            for rid, uid, image in part:
+                if rid in taken_ids or uid in taken_uids:
+                    out.append(Problem(entity, rid, _name(image, entity, rid),
                                        "cannot come back: its id or UID is in use again"))
     return out
 
@@ -166,8 +179,15 @@ def revert(tx: Unit, seq: int) -> None:
                              [(c.record_id, c.fields or {}, c.version) for c in mine])
         tx.created(entity, [c.record_id for c in mine])
     for c in backwards:
+        if c.op == "bulk_delete":  # back column-wise, and journaled as one bulk insert
+            spec = SPECS[c.entity]
+            records = images.run_records(spec, c.fields or {})
+            version = max((v or 0) for _, _, v in records) + 1
+            images.reinsert_many(conn, spec, records, version=version)
+            tx.created_bulk(c.entity, [rid for rid, _, _ in records], version=version)
+    for c in backwards:
         spec = SPECS[c.entity]
-        if c.op == "delete":
+        if c.op in ("delete", "bulk_delete"):
             continue
         elif c.op == "update":
             tx.will_change(c.entity, [c.record_id])

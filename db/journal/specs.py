@@ -83,6 +83,10 @@ class Spec:
         return tuple(c.name for c in self.table.columns if c.name not in BOOKKEEPING)
 
     @cached_property
+    def has_uid(self) -> bool:
+        return "uid" in self.columns
+
+    @cached_property
     def parts(self) -> tuple[str, ...]:
         return (*self.columns, *(c.name for c in self.children), *(ln.name for ln in self.links))
 

@@ -323,6 +323,86 @@ def test_undo_and_redo_of_a_bulk_create(s, db_path):
         f"redo of {BULK:,} contacts took {redo_took:.1f}s, the import {took:.1f}s")
 
 
+def _rich(i: int) -> Contact:
+    return Contact(
+        given=f"Run{i}", family="Imported", title="Buyer", notes=f"note {i}",
+        phones=[Phone(f"+1 312 555 {i:04d}", "work", True, (("TYPE", "CELL"),), "item1")],
+        emails=[Email(f"run{i}@example.org")],
+        addresses=[Address(f"{i} Main St", "Springfield")],
+        tags=["Imported", f"T{i % 3}"], custom={"Shoe size": str(36 + i % 5)})
+
+
+def test_undoing_a_long_run_of_records_journals_it_column_wise_and_redo_is_exact(
+        s, db, db_path, shoe):
+    # The undo of an import is one journal row per run of ids, not one per record; what it
+    # puts back on redo is every row as it was, tags, custom values and groups included.
+    group = s.organize.create_group(Group("Trade show")).new_id(Entity.GROUP)
+    made = s.contacts.bulk_create([_rich(i) for i in range(150)], label="Import run.vcf",
+                                  origin=Origin.IMPORT).inserted[Entity.CONTACT]
+    s.organize.add_to_group(group, sorted(made)[10:20])
+    s.journal.undo()  # the group membership
+    s.organize.add_to_group(group, sorted(made)[10:20])
+    with_members = dump(db_path)
+    s.journal.undo()
+    s.journal.undo()  # the import: its contacts were moved on by nothing since
+    assert scalar(db_path, "SELECT count(*) FROM contacts") == 0
+    assert found(s, "Imported") == []
+    undo = s.journal.units(limit=1)[0]
+    ops = [c.op for c in changes(db, undo.seq)]
+    assert ops == ["bulk_delete"], ops
+    assert scalar(db_path, "SELECT count(*) FROM tombstones WHERE unit_seq = ?",
+                  (undo.seq,)) == 150
+    assert scalar(db_path, "SELECT count(*) FROM tags") == 0  # nothing carries them now
+    s.journal.redo()
+    s.journal.redo()
+    again = dump(db_path)
+    cols = [r[1] for r in sql(db_path, "PRAGMA table_info(contacts)")]
+    moved = {cols.index("version"), cols.index("updated_at")}  # move on; the rest is as was
+
+    def steady(rows):
+        return [[v for k, v in enumerate(r) if k not in moved] for r in rows]
+    assert len(again["contacts"]) == 150
+    assert steady(again["contacts"]) == steady(with_members["contacts"])
+    assert sorted(r[1] for r in again["tags"]) == sorted(r[1] for r in with_members["tags"])
+    for table in ("contact_phones", "contact_emails", "contact_addresses", "contact_tags",
+                  "custom_values", "group_contacts"):
+        assert again[table] == with_members[table], table
+    assert len(found(s, "Imported")) == 150
+    assert s.contacts.get(sorted(made)[15]).custom == {"Shoe size": str(36 + 15 % 5)}
+    # Undo and redo again: the runs round-trip more than once.
+    s.journal.undo()
+    s.journal.undo()
+    assert s.directory.contact_ids() == []
+    s.journal.redo()
+    assert len(s.directory.contact_ids()) == 150
+
+
+def test_a_run_put_back_by_redo_is_refused_when_one_of_its_uids_is_taken(s, db_path, shoe):
+    made = sorted(s.contacts.bulk_create([_rich(i) for i in range(80)]).inserted[
+        Entity.CONTACT])
+    uid = s.contacts.get(made[40]).uid
+    s.journal.undo()
+    undo = s.journal.units(limit=1)[0].seq
+    s.contacts.create(Contact(given="Squatter", uid=uid))  # (redo is gone: revert the undo)
+    before = dump(db_path)
+    with pytest.raises(RevertRefused, match="in use again") as refused:
+        s.journal.revert(undo)
+    assert [p.record_id for p in refused.value.problems] == [made[40]]
+    assert dump(db_path) == before
+
+
+def test_emptying_a_trash_of_a_long_run_then_undo_brings_every_contact_back(s, db_path,
+                                                                              shoe):
+    made = sorted(s.contacts.bulk_create([_rich(i) for i in range(100)]).inserted[
+        Entity.CONTACT])
+    s.contacts.delete(made)
+    s.contacts.purge(made)
+    assert scalar(db_path, "SELECT count(*) FROM contacts") == 0
+    s.journal.undo()
+    assert s.contacts.get(made[0], include_deleted=True).tags == ["Imported", "T0"]
+    assert scalar(db_path, "SELECT count(*) FROM contacts") == 100
+
+
 # --- revert -----------------------------------------------------------------------------------
 
 def test_revert_of_an_older_unit_whose_fields_nobody_touched_since(s):
