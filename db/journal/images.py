@@ -125,7 +125,8 @@ def read_run(conn: Connection, spec: Spec, first: int, last: int) -> dict:
     """The records with ids first..last (every one of which exists), column-wise."""
     typed = [i + 2 for i, n in enumerate(spec.columns) if n in _typed(spec.table, spec.columns)]
     out: dict[str, Any] = {"columns": list(spec.columns), "rows": [],
-                           "children": {c.name: [] for c in spec.children},
+                           "children": {c.name: {"columns": list(c.columns), "rows": []}
+                                        for c in spec.children},
                            "links": {ln.name: [] for ln in spec.links}}
     for lo in range(first, last + 1, RANGE):
         params = {"lo": lo, "hi": min(lo + RANGE - 1, last)}
@@ -138,7 +139,7 @@ def read_run(conn: Connection, spec: Spec, first: int, last: int) -> dict:
         for child, stmt in zip(spec.children, kids, strict=True):
             special = [i + 1 for i, n in enumerate(child.columns)
                        if n in _typed(child.table, child.columns)]
-            rows = out["children"][child.name]
+            rows = out["children"][child.name]["rows"]
             for r in conn.execute(stmt, params).all():
                 values = list(r)
                 for i in special:
@@ -147,30 +148,6 @@ def read_run(conn: Connection, spec: Spec, first: int, last: int) -> dict:
         for link, stmt in zip(spec.links, links, strict=True):
             out["links"][link.name] += [list(r) for r in conn.execute(stmt, params).all()]
     return out
-
-
-def run_records(spec: Spec, run: dict) -> list[tuple[int, Image, int | None]]:
-    """(id, image, version) of each record in a run read by read_run: what reinsert_many
-    takes to put them back."""
-    names = run["columns"]
-    images: dict[int, Image] = {}
-    versions: dict[int, int | None] = {}
-    for rid, version, *values in run["rows"]:
-        image = dict(zip(names, values, strict=True))
-        for child in spec.children:
-            image[child.name] = []
-        for link in spec.links:
-            image[link.name] = []
-        images[rid], versions[rid] = image, version
-    for child in spec.children:
-        cols = child.columns
-        for owner, *values in run["children"].get(child.name, []):
-            images[owner][child.name].append(dict(zip(cols, values, strict=True)))
-    for link in spec.links:
-        for owner, other in run["links"].get(link.name, []):
-            images[owner][link.name].append(other)
-    return [(rid, image, versions[rid]) for rid, image in images.items()]
-
 
 
 def _batches(spec: Spec, wanted: list[int], parts: frozenset[str] | None):
@@ -252,35 +229,73 @@ def write_fields(conn: Connection, spec: Spec, record_id: int, fields: Image) ->
 
 
 def reinsert_many(conn: Connection, spec: Spec,
-                  records: Sequence[tuple[int, Image, int | None]],
-                  version: int | None = None) -> None:
+                  records: Sequence[tuple[int, Image, int | None]]) -> None:
     """Put records deleted for good back, under their own ids and UIDs: one executemany per
-    table (a redo of an import brings back thousands). Each comes back one version on from
-    the one it had, or at `version` when given (a run journaled as one bulk insert)."""
+    table. Each comes back one version on from the one it had."""
     if not records:
         return
     now = utcnow()
     rows = []
+    typed = set(_typed(spec.table, spec.columns))
     for rid, image, was in records:
-        values = {k: decode(image[k]) for k in spec.columns if k in image} | {"id": rid}
+        values = {k: decode(image[k]) if k in typed else image[k]
+                  for k in spec.columns if k in image} | {"id": rid}
         if spec.versioned:
-            values |= {"version": version or (was or 0) + 1, "updated_at": now}
+            values |= {"version": (was or 0) + 1, "updated_at": now}
         rows.append(values)
     for shape in _same_keys(rows):
         conn.execute(insert(spec.table), shape)
     for child in spec.children:
-        kids = [{child.fk: rid} | {k: decode(v) for k, v in r.items()}
+        special = set(_typed(child.table, child.columns))
+        kids = [{child.fk: rid} | {k: decode(v) if k in special else v for k, v in r.items()}
                 for rid, image, _ in records for r in image.get(child.name, [])]
         for shape in _same_keys(kids):
             conn.execute(insert(child.table), shape)
+    _reinsert_links(conn, spec, {link.name: [(rid, o) for rid, image, _ in records
+                                             for o in image.get(link.name, [])]
+                                 for link in spec.links})
+
+
+def _reinsert_links(conn: Connection, spec: Spec, pairs_by: dict[str, list[tuple]]) -> None:
     for link in spec.links:
-        pairs = [(rid, o) for rid, image, _ in records for o in image.get(link.name, [])]
+        pairs = pairs_by.get(link.name, [])
         if link.by_name and pairs:
             ids = {name: tag_ids(conn, [name])[0] for name in dict.fromkeys(o for _, o in pairs)}
             pairs = [(rid, ids[o]) for rid, o in pairs]
         if pairs:
             conn.execute(insert(link.table), [{link.fk: r, link.other: o}
                                               for r, o in dict.fromkeys(pairs)])
+
+
+def reinsert_run(conn: Connection, spec: Spec, run: dict) -> tuple[list[int], int]:
+    """Put a run read by read_run back (the redo of an undone import), building the rows
+    straight from its columns; every record comes back at one version past the highest any
+    of them had, so the run is one bulk insert again. Returns (ids, that version)."""
+    rows = run.get("rows", [])
+    if not rows:
+        return [], 1
+    version = max((r[1] or 0) for r in rows) + 1
+    now = utcnow()
+    typed = set(_typed(spec.table, spec.columns))
+    at = [(i + 2, n) for i, n in enumerate(run["columns"]) if n in spec.columns]
+    values = []
+    for r in rows:
+        row = {n: decode(r[i]) if n in typed else r[i] for i, n in at} | {"id": r[0]}
+        if spec.versioned:
+            row |= {"version": version, "updated_at": now}
+        values.append(row)
+    conn.execute(insert(spec.table), values)
+    for child in spec.children:
+        part = run["children"].get(child.name) or {"columns": [], "rows": []}
+        special = set(_typed(child.table, child.columns))
+        cols = [(i + 1, n) for i, n in enumerate(part["columns"]) if n in child.columns]
+        kids = [{child.fk: r[0]} | {n: decode(r[i]) if n in special else r[i] for i, n in cols}
+                for r in part["rows"]]
+        if kids:
+            conn.execute(insert(child.table), kids)
+    _reinsert_links(conn, spec, {name: [tuple(p) for p in pairs]
+                                 for name, pairs in run.get("links", {}).items()})
+    return [r[0] for r in rows], version
 
 
 def _same_keys(rows: list[dict]) -> list[list[dict]]:

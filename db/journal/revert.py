@@ -180,11 +180,8 @@ def revert(tx: Unit, seq: int) -> None:
         tx.created(entity, [c.record_id for c in mine])
     for c in backwards:
         if c.op == "bulk_delete":  # back column-wise, and journaled as one bulk insert
-            spec = SPECS[c.entity]
-            records = images.run_records(spec, c.fields or {})
-            version = max((v or 0) for _, _, v in records) + 1
-            images.reinsert_many(conn, spec, records, version=version)
-            tx.created_bulk(c.entity, [rid for rid, _, _ in records], version=version)
+            ids, version = images.reinsert_run(conn, SPECS[c.entity], c.fields or {})
+            tx.created_bulk(c.entity, ids, version=version)
     for c in backwards:
         spec = SPECS[c.entity]
         if c.op in ("delete", "bulk_delete"):
