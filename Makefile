@@ -11,6 +11,9 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e .
+# pip compiles what it installs, but not an editable project's own modules: without this,
+# a shell with PYTHONDONTWRITEBYTECODE set compiles them from source on every command.
+	$(PY) -m compileall -q -j 0 app db importers ui resources
 	touch $@
 
 # apsw (the power-loss tests' fault-injecting VFS) is built against the system SQLite, the one

@@ -6,11 +6,11 @@ The composition root: the only module that wires the core (app/, db/) to the win
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-
-from platformdirs import user_data_dir
 
 from app.cli.output import one_line
 from app.domain.errors import MissingDatabaseError, RolodeckError, ValidationError
@@ -25,6 +25,8 @@ class NoDatabaseError(RolodeckError):
 
 
 def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "rolodeck.db"
 
 
@@ -56,6 +58,22 @@ def _utf8_argument(what: str):
         except ValidationError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
     return parse
+
+
+# Stands for the default database in --db's help until the help is printed.
+_DEFAULT_DB = "<the user data folder's rolodeck.db>"
+
+
+class _RootHelp(argparse.HelpFormatter):
+    """Finds the default database only when the help that names it is printed: looking up
+    the user data folder (platformdirs) would otherwise cost every command's start."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = super()._get_help_string(action)
+        if text and _DEFAULT_DB in text:
+            # Escaped: argparse %-formats the help, and a path may hold a %.
+            text = text.replace(_DEFAULT_DB, str(default_db_path()).replace("%", "%%"))
+        return text
 
 
 class RolodeckParser(argparse.ArgumentParser):
@@ -102,22 +120,52 @@ def _complete_commands(parser: argparse.ArgumentParser) -> None:
         sub.set_defaults(command_prog=sub.prog)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _named_command(argv: Sequence[str]) -> str | None:
+    """The command `argv` runs when that is plain to see: its first word, after nothing but
+    `--db PATH` or `--db=PATH`. Anything else before it (--help, an abbreviated option, a
+    mistake) gives None, and argparse, with every command built, reads the line itself."""
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--db" and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            i += 2
+        elif word.startswith("--db="):
+            i += 1
+        else:
+            return None if word.startswith("-") else word
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for `argv`: the one command it names (see _named_command) or, without argv
+    or a plain command in it, every command. A line that names one command parses the same
+    either way; building every command's parser would cost a short command more than its
+    own work."""
     from app.cli.commands import add_commands
 
     parser = RolodeckParser(
-        prog="rolodeck",
+        prog="rolodeck", formatter_class=_RootHelp,
         description="Rolodeck, the offline-first contact manager. "
                     "Without a command it opens the window.")
     parser.add_argument("--db", metavar="PATH",
-                        help=f"database file (default: $ROLODECK_DB or {default_db_path()}); "
+                        help=f"database file (default: $ROLODECK_DB or {_DEFAULT_DB}); "
                              "may also follow the command")
     parser.add_argument("--version", action="version", version="Rolodeck 0.1.0")
     # Commands may create the database unless they say they only read (set_defaults).
     parser.set_defaults(writes=True)
-    add_commands(parser.add_subparsers(dest="command", metavar="COMMAND"))
+    add_commands(parser.add_subparsers(dest="command", metavar="COMMAND"),
+                 only=None if argv is None else _named_command(argv))
     _complete_commands(parser)
     return parser
+
+
+def _started() -> None:
+    """The end of start-up, when `__main__` paused the collector for it: what start-up built
+    (modules, classes, the tables) lives until exit, so it is frozen out of every later
+    collection, and the command's own work is collected as usual."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def run_gui(path: Path) -> int:
@@ -130,6 +178,7 @@ def run_gui(path: Path) -> int:
     except RolodeckError as exc:
         show_startup_error(exc)
         raise  # and one line on stderr, for whoever started it from a terminal
+    _started()
     try:
         return start_window(services.directory, f"{APP_NAME} — {path}")
     finally:
@@ -152,7 +201,7 @@ def open_for(args, path: Path):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage mistake already reported
@@ -162,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             return run_gui(path)
         services = open_for(args, path)
+        _started()
         try:
             return args.run(services, args)
         finally:
@@ -177,4 +227,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Start-up makes some 100,000 objects that live until exit (modules, classes, SQLAlchemy's
+    # and the tables' structures); the collector would go through them again and again while
+    # they are made, and once more at exit: over a quarter of a short command's time. main()
+    # turns it back on once start-up is done (_started); at exit everything is frozen out of
+    # the final collection, since the process ending frees it all anyway.
+    gc.disable()
+    status = main()
+    gc.freeze()
+    sys.exit(status)

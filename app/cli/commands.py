@@ -8,15 +8,16 @@ import re
 import sys
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
-
-from dateutil import tz as dateutil_tz
+from typing import TYPE_CHECKING
 
 from app.cli import output, views
 from app.domain.errors import ValidationError
 from app.domain.record import stored_id
 from app.domain.recurrence import zone
-from app.services.directory import ContactSort
-from app.services.registry import Services
+from app.domain.sorting import ContactSort
+
+if TYPE_CHECKING:
+    from app.services.registry import Services
 
 DEFAULT_AGENDA_DAYS = 7
 # Bounds on what one command may expand or generate. Recurrences are expanded from their first
@@ -67,6 +68,8 @@ def zone_name(text: str) -> str:
 
 def viewer_zone(name: str | None) -> tzinfo:
     """The zone times are shown in: --tz, else the machine's own (with its DST rules)."""
+    from dateutil import tz as dateutil_tz  # the machine's zone: only commands that show times
+
     if name:
         found = zone(name)
         if found is None:  # zone() gives None only for an empty name
@@ -292,17 +295,19 @@ def reading(p: argparse.ArgumentParser) -> None:
     p.set_defaults(writes=False)
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
-    def listing(p: argparse.ArgumentParser, limit: int | None = 200) -> None:
-        p.add_argument("--json", action="store_true", help="print JSON (keys in the README)")
-        p.add_argument("--limit", type=whole_number(1, MAX_ROWS), default=limit,
-                       help=f"at most N rows, 1 to {MAX_ROWS:,} ({limit})")
-        reading(p)
+def _listing(p: argparse.ArgumentParser, limit: int | None = 200) -> None:
+    p.add_argument("--json", action="store_true", help="print JSON (keys in the README)")
+    p.add_argument("--limit", type=whole_number(1, MAX_ROWS), default=limit,
+                   help=f"at most N rows, 1 to {MAX_ROWS:,} ({limit})")
+    reading(p)
 
-    def offset(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--offset", type=whole_number(0, MAX_OFFSET), default=0,
-                       help="skip the first N rows (0)")
 
+def _offset(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--offset", type=whole_number(0, MAX_OFFSET), default=0,
+                   help="skip the first N rows (0)")
+
+
+def _add_demo(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="fill the database with realistic sample data")
     p.add_argument("--contacts", default=300, type=whole_number(
                        1, MAX_DEMO_CONTACTS, f"demo makes at most {MAX_DEMO_CONTACTS:,} "
@@ -316,16 +321,20 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                         "of contacts there, so the new people are not copies)")
     p.set_defaults(run=cmd_demo)
 
+
+def _add_search(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("search", help="quick search across contacts and accounts")
     p.add_argument("text")
-    listing(p, 50)
+    _listing(p, 50)
     p.set_defaults(run=cmd_search)
 
+
+def _add_contacts(sub: argparse._SubParsersAction) -> None:
     contacts = sub.add_parser("contacts", help="list or show contacts").add_subparsers(
         dest="action", required=True, metavar="list|show")
     p = contacts.add_parser("list", help="list contacts")
-    listing(p)
-    offset(p)
+    _listing(p)
+    _offset(p)
     p.add_argument("--sort", choices=[s.value for s in ContactSort], default="name")
     p.add_argument("--account", metavar="ACCOUNT", help="only people at this account")
     p.add_argument("--trash", action="store_true", help="list the trash instead")
@@ -338,11 +347,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=cmd_contacts_show)
     reading(p)
 
+
+def _add_accounts(sub: argparse._SubParsersAction) -> None:
     accounts = sub.add_parser("accounts", help="list or show accounts").add_subparsers(
         dest="action", required=True, metavar="list|show")
     p = accounts.add_parser("list", help="list accounts")
-    listing(p)
-    offset(p)
+    _listing(p)
+    _offset(p)
     p.add_argument("--trash", action="store_true", help="list the trash instead")
     p.set_defaults(run=cmd_accounts_list)
     p = accounts.add_parser("show", help="show one account and its people")
@@ -351,6 +362,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=cmd_accounts_show)
     reading(p)
 
+
+def _add_agenda(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("agenda", help="scheduled activities in a date range")
     p.add_argument("--from", dest="start", metavar="DATE", help="first day (today in --tz)")
     p.add_argument("--to", dest="end", metavar="DATE",
@@ -362,12 +375,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=cmd_agenda)
     reading(p)
 
+
+def _add_history(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("history", help="a contact's history, newest first")
     p.add_argument("contact")
     p.add_argument("--tz", metavar="ZONE", type=zone_name)
-    listing(p, 100)
+    _listing(p, 100)
     p.set_defaults(run=cmd_history)
 
+
+def _add_today(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("today", help="due, overdue, birthdays and open quotes")
     p.add_argument("--day", metavar="DATE", help="the day (today in --tz)")
     p.add_argument("--tz", metavar="ZONE", type=zone_name)
@@ -375,21 +392,48 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=cmd_today)
     reading(p)
 
+
+def _add_backup(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backup", help="copy the database safely, even while it is in use")
     p.add_argument("path")
     p.add_argument("--force", action="store_true",
                    help="replace PATH if it exists (any file, an older backup too)")
     p.set_defaults(run=cmd_backup)
 
+
+def _add_restore(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("restore", help="replace the data with a backup's (the current data "
                        "is kept as an automatic backup)")
     p.add_argument("path")
     p.set_defaults(run=cmd_restore)
 
+
+def _add_stats(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("stats", help="counts of every kind of record")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_stats)
     reading(p)
+
+
+# In the order `rolodeck --help` lists them.
+_COMMANDS = {"demo": _add_demo, "search": _add_search, "contacts": _add_contacts,
+             "accounts": _add_accounts, "agenda": _add_agenda, "history": _add_history,
+             "today": _add_today, "backup": _add_backup, "restore": _add_restore,
+             "stats": _add_stats}
+# app/cli/writes adds subcommands to these, so they are never built alone.
+_EXTENDED = frozenset({"contacts", "accounts"})
+
+
+def add_commands(sub: argparse._SubParsersAction, only: str | None = None) -> None:
+    """Every command; or, when `only` names one of this module's that the writing commands
+    do not extend, that one alone. Building every parser (and importing the writing
+    commands) costs a short command more than the work it was asked for; a line that names
+    one command is parsed the same with only that one built."""
+    if only in _COMMANDS and only not in _EXTENDED:
+        _COMMANDS[only](sub)
+        return
+    for add in _COMMANDS.values():
+        add(sub)
 
     from app.cli import writes  # imported here: writes builds on this module's helpers
     writes.add_commands(sub)

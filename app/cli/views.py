@@ -4,19 +4,20 @@ shape (documented in the README) and the table row built from it."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.domain.account import Account
-from app.domain.activity import Occurrence
-from app.domain.contact import Contact
-from app.domain.summaries import (
-    AccountSummary,
-    Birthday,
-    ContactSummary,
-    HistoryEntry,
-    QuoteTotal,
-    SearchHit,
-)
+if TYPE_CHECKING:  # only named in annotations: a listing need not import every record kind
+    from app.domain.account import Account
+    from app.domain.activity import Occurrence
+    from app.domain.contact import Contact
+    from app.domain.summaries import (
+        AccountSummary,
+        Birthday,
+        ContactSummary,
+        HistoryEntry,
+        QuoteTotal,
+        SearchHit,
+    )
 
 
 def contact_item(c: ContactSummary) -> dict[str, Any]:

@@ -1,47 +1,39 @@
-"""All services over one open database: what main.py builds and hands to the UI or CLI."""
+"""All services over one open database: what main.py builds and hands to the UI or CLI.
+
+Each service is built, and its module imported, the first time it is asked for: a command
+that only searches need not import every use case and the repositories and tables behind
+them, which cost a short command more than its own work."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.services.accounts import AccountService
-from app.services.activities import ActivityService
-from app.services.contacts import ContactService
-from app.services.directory import Directory
-from app.services.journal import JournalService
-from app.services.maintenance import MaintenanceService
-from app.services.organize import OrganizeService
-from app.services.quotes import QuoteService
-from app.services.timeline import TimelineService
-from app.services.today import TodayService
 from db import upkeep
 from db.database import Database
 from db.migrate import open_database
 
+if TYPE_CHECKING:
+    from app.services.accounts import AccountService
+    from app.services.activities import ActivityService
+    from app.services.contacts import ContactService
+    from app.services.directory import Directory
+    from app.services.journal import JournalService
+    from app.services.maintenance import MaintenanceService
+    from app.services.organize import OrganizeService
+    from app.services.quotes import QuoteService
+    from app.services.timeline import TimelineService
+    from app.services.today import TodayService
 
-@dataclass
+
 class Services:
-    db: Database
-    contacts: ContactService
-    accounts: AccountService
-    directory: Directory
-    organize: OrganizeService
-    timeline: TimelineService
-    activities: ActivityService
-    quotes: QuoteService
-    today: TodayService
-    maintenance: MaintenanceService
-    journal: JournalService
+    def __init__(self, db: Database):
+        self.db = db
 
     @classmethod
     def over(cls, db: Database) -> Services:
-        activities = ActivityService(db)
-        quotes = QuoteService(db)
-        return cls(db, ContactService(db), AccountService(db), Directory(db),
-                   OrganizeService(db), TimelineService(db), activities, quotes,
-                   TodayService(db, activities, quotes), MaintenanceService(db),
-                   JournalService(db))
+        return cls(db)
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True) -> Services:
@@ -55,6 +47,67 @@ class Services:
             db.close()
             raise
         return cls.over(db)
+
+    @cached_property
+    def contacts(self) -> ContactService:
+        from app.services.contacts import ContactService
+
+        return ContactService(self.db)
+
+    @cached_property
+    def accounts(self) -> AccountService:
+        from app.services.accounts import AccountService
+
+        return AccountService(self.db)
+
+    @cached_property
+    def directory(self) -> Directory:
+        from app.services.directory import Directory
+
+        return Directory(self.db)
+
+    @cached_property
+    def organize(self) -> OrganizeService:
+        from app.services.organize import OrganizeService
+
+        return OrganizeService(self.db)
+
+    @cached_property
+    def timeline(self) -> TimelineService:
+        from app.services.timeline import TimelineService
+
+        return TimelineService(self.db)
+
+    @cached_property
+    def activities(self) -> ActivityService:
+        from app.services.activities import ActivityService
+
+        return ActivityService(self.db)
+
+    @cached_property
+    def quotes(self) -> QuoteService:
+        from app.services.quotes import QuoteService
+
+        return QuoteService(self.db)
+
+    @cached_property
+    def today(self) -> TodayService:
+        from app.services.today import TodayService
+
+        # The same activity and quote services the others use, not copies.
+        return TodayService(self.db, self.activities, self.quotes)
+
+    @cached_property
+    def maintenance(self) -> MaintenanceService:
+        from app.services.maintenance import MaintenanceService
+
+        return MaintenanceService(self.db)
+
+    @cached_property
+    def journal(self) -> JournalService:
+        from app.services.journal import JournalService
+
+        return JournalService(self.db)
 
     @property
     def path(self) -> Path:

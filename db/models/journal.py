@@ -6,7 +6,8 @@ Every committed unit of work appends one `journal_units` row in its own transact
 sync and a team server can ask for "everything after N".
 """
 
-from __future__ import annotations
+# Annotations stay objects, not strings (no `from __future__ import annotations`): mapping a
+# class would otherwise eval() every column's annotation, a quarter of building it.
 
 from datetime import datetime
 

@@ -1,6 +1,7 @@
 """Groups, tags and custom fields."""
 
-from __future__ import annotations
+# Annotations stay objects, not strings (no `from __future__ import annotations`): mapping a
+# class would otherwise eval() every column's annotation, a quarter of building it.
 
 from sqlalchemy import (
     CheckConstraint,

@@ -1,6 +1,7 @@
 """Products, quotes and quote lines. Money columns are exact (see base.Money)."""
 
-from __future__ import annotations
+# Annotations stay objects, not strings (no `from __future__ import annotations`): mapping a
+# class would otherwise eval() every column's annotation, a quarter of building it.
 
 from datetime import date
 from decimal import Decimal

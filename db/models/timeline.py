@@ -1,6 +1,7 @@
 """History (what happened) and activities (what is scheduled)."""
 
-from __future__ import annotations
+# Annotations stay objects, not strings (no `from __future__ import annotations`): mapping a
+# class would otherwise eval() every column's annotation, a quarter of building it.
 
 from datetime import datetime as _dt
 
