@@ -180,7 +180,7 @@ def run_gui(path: Path) -> int:
         raise  # and one line on stderr, for whoever started it from a terminal
     _started()
     try:
-        return start_window(services.directory, f"{APP_NAME} — {path}")
+        return start_window(services, f"{APP_NAME} — {path}")
     finally:
         services.close()
 

@@ -21,6 +21,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -328,9 +329,9 @@ class Unit:
             _prune_tags(conn)
         self._write_journal(conn, rows, tombstones)
         self._refresh_search(conn, dirty, fresh)
-        self.changes = ChangeSet.of(inserted=inserted, updated=updated, deleted=deleted)
-        if self._whole:
-            self.changes = ChangeSet.whole()
+        changes = ChangeSet.whole() if self._whole else ChangeSet.of(
+            inserted=inserted, updated=updated, deleted=deleted)
+        self.changes = replace(changes, seq=self.seq)
         return self.changes
 
     def _afters(self, conn: Connection, spec: Spec, befores: dict[int, dict]) -> dict:

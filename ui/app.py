@@ -9,7 +9,7 @@ from typing import cast
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app.services.directory import Directory
+from app.services.registry import Services
 from ui.errors import error_box, install_excepthook
 from ui.main_window import MainWindow, version
 
@@ -39,11 +39,11 @@ def application() -> QApplication:
     return app
 
 
-def run_gui(directory: Directory, title: str = "Rolodeck") -> int:
-    """Show the main window over `directory` and run until it closes; returns the exit code.
+def run_gui(services: Services, title: str = "Rolodeck") -> int:
+    """Show the main window over `services` and run until it closes; returns the exit code.
     `title` is the window title as shown, e.g. "Rolodeck — /path/to/rolodeck.db"."""
     app = application()
-    window = MainWindow(directory, title=title)
+    window = MainWindow(services, title=title)
     previous = install_excepthook(window)
     try:
         window.show()

@@ -25,9 +25,12 @@ from PySide6.QtWidgets import (
 from app.domain.changes import ChangeSet
 from app.domain.contact import ContactStatus
 from app.services.directory import Directory
+from app.services.registry import Services
 from ui.contacts.detail_panel import ContactDetailPanel
 from ui.contacts.table_model import SORTABLE, Column, ContactTableModel, status_label
-from ui.tasks import ReadPool
+from ui.edit_actions import EditActions
+from ui.tasks import ChangeBus, ReadPool, Writer
+from ui.watch import ExternalChanges
 
 SEARCH_DELAY_MS = 150
 SEARCH_PLACEHOLDER = "Search names, companies, e-mail, phone, notes…"
@@ -57,14 +60,18 @@ def version() -> str:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, directory: Directory, *, title: str = "Rolodeck",
+    def __init__(self, services: Services, *, title: str = "Rolodeck",
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(1100, 700)
+        self.services = services
         self.reads = ReadPool(self)
-        self.model = ContactTableModel(directory, self, run_query=self.reads.run)
+        self.bus = ChangeBus(self)
+        self.writer = Writer(self.bus, self)
+        self.model = ContactTableModel(services.directory, self, run_query=self.reads.run)
         self._keep_id: int | None = None
+        self._successor: int | None = None  # what to select once a delete has gone through
         self._jump_to_first = False
         self._fitting_columns = False
         self._columns_dragged = False
@@ -117,6 +124,13 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
         self.statusBar().addWidget(self.count_label)
+        self.undo_hint = QLabel()
+        self.undo_hint.setObjectName("undoHint")
+        self.statusBar().addPermanentWidget(self.undo_hint)
+        self.edit = EditActions(services.journal, self.reads, self.writer, self)
+        self.edit.hint_changed.connect(self.undo_hint.setText)
+        self.bus.changed.connect(self.apply_changes)
+        self.watch = ExternalChanges(services.feed, self.reads, self.bus, self)
         self._make_menus()
         self.model.modelAboutToBeReset.connect(self._remember_current)
         self.model.modelReset.connect(self._on_reset)
@@ -168,6 +182,25 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(self.edit.undo)
+        edit_menu.addAction(self.edit.redo)
+        edit_menu.addSeparator()
+        find_menu = QAction("&Find…", self)
+        find_menu.setShortcut(QKeySequence("Ctrl+K"))
+        find_menu.triggered.connect(self.focus_search)
+        edit_menu.addAction(find_menu)
+
+        contact_menu = self.menuBar().addMenu("&Contact")
+        self.delete_action = QAction("&Delete", self)
+        self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
+        # Only while the list has the focus: in the search box Delete deletes text.
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.delete_action.setEnabled(False)
+        self.delete_action.triggered.connect(self.delete_selected)
+        self.table.addAction(self.delete_action)
+        contact_menu.addAction(self.delete_action)
+
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About Rolodeck", self)
         about.setMenuRole(QAction.MenuRole.AboutRole)
@@ -207,8 +240,44 @@ class MainWindow(QMainWindow):
     # --- gestures -----------------------------------------------------------------------------
 
     def closeEvent(self, event) -> None:  # noqa: N802  Qt's name
+        self.watch.stop()
+        self.writer.wait()  # a save under way finishes before the window goes
         self.reads.wait()  # a search still running must not outlive the database connection
         super().closeEvent(event)
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [cid for cid in map(self.model.id_at, rows) if cid is not None]
+
+    def delete_selected(self) -> None:
+        """Move the selected contacts to the trash; Ctrl+Z brings them back."""
+        ids = self.selected_ids()
+        if not ids:
+            return
+        contacts = self.services.contacts
+        names = [s.display_name for s in map(self.model.summary, self._rows_of(ids)) if s]
+        what = names[0] if len(ids) == 1 and names else f"{len(ids):,} contacts"
+        self._successor = self._neighbour(set(ids))
+        self.writer.run(lambda: contacts.delete(ids), lambda _changes: self.statusBar()
+                        .showMessage(f"Deleted {what}. {self._undo_key()} undoes it.", 8000))
+
+    def _neighbour(self, going: set[int]) -> int | None:
+        """The contact to select once `going` leave the list: the next one below them, else
+        the one above (as a mail reader moves on to the next message)."""
+        rows = self._rows_of(list(going))
+        if not rows:
+            return None
+        for row in (*range(max(rows) + 1, self.model.rowCount()), *range(min(rows) - 1, -1, -1)):
+            cid = self.model.id_at(row)
+            if cid is not None and cid not in going:
+                return cid
+        return None
+
+    def _rows_of(self, ids: list[int]) -> list[int]:
+        return [r for r in map(self.model.row_of, ids) if r is not None]
+
+    def _undo_key(self) -> str:
+        return self.edit.undo.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
 
     def focus_search(self) -> None:
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -246,7 +315,9 @@ class MainWindow(QMainWindow):
     # --- keeping the panes in step with the model ---------------------------------------------
 
     def _remember_current(self) -> None:
-        self._keep_id = self.model.id_at(self.table.currentIndex().row())
+        current = self.model.id_at(self.table.currentIndex().row())
+        self._keep_id = self._successor if self._successor is not None else current
+        self._successor = None
 
     def _on_reset(self) -> None:
         if self._jump_to_first and self.model.rowCount():
@@ -271,6 +342,7 @@ class MainWindow(QMainWindow):
             self._show_current()
 
     def _on_current_changed(self, *_args) -> None:
+        self.delete_action.setEnabled(bool(self.table.selectionModel().selectedRows()))
         self._show_current()
 
     def _show_current(self) -> None:

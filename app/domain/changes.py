@@ -29,6 +29,9 @@ class ChangeSet:
     # Restore, a whole-database operation, or a change made elsewhere that cannot be told
     # apart: every view reloads.
     everything: bool = False
+    # The journal's sequence number of the unit that made it, when one unit did: a window
+    # that reads the journal for changes made elsewhere skips the ones it made itself.
+    seq: int | None = field(default=None, compare=False)
 
     @staticmethod
     def whole() -> ChangeSet:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from app.domain.changes import ChangeSet
 from app.domain.contact import Contact
-from app.domain.errors import ValidationError
+from app.domain.errors import NotFoundError, ValidationError
 from app.domain.groups import FieldOwner
 from app.services.progress import CancelToken, Progress, no_progress
 from app.services.wording import plural
@@ -143,20 +143,33 @@ class ContactService:
             bulk_create(tx, contacts, cancel, progress)
         return tx.changes
 
+    def _what(self, ids: Sequence[int]) -> str:
+        """How a change to `ids` is named in the Edit menu and the journal: the contact's
+        name when there is one ("Delete Ada Lovelace"), else a count."""
+        unique = set(ids)
+        if len(unique) == 1:
+            try:
+                name = self.get(next(iter(unique)), include_deleted=True).display_name
+            except NotFoundError:
+                name = ""
+            if name:
+                return name
+        return plural(len(unique), "contact")
+
     def delete(self, ids: Sequence[int]) -> ChangeSet:
         """Move to the trash; restore() brings them back."""
-        with self._db.unit(f"Delete {plural(len(set(ids)), 'contact')}") as tx:
+        with self._db.unit(f"Delete {self._what(ids)}") as tx:
             delete(tx, ids)
         return tx.changes
 
     def restore(self, ids: Sequence[int]) -> ChangeSet:
-        with self._db.unit(f"Restore {plural(len(set(ids)), 'contact')}") as tx:
+        with self._db.unit(f"Restore {self._what(ids)}") as tx:
             restore(tx, ids)
         return tx.changes
 
     def purge(self, ids: Sequence[int]) -> ChangeSet:
         """Delete for good. Only contacts already in the trash can be purged."""
-        with self._db.unit(f"Delete {plural(len(set(ids)), 'contact')} for good") as tx:
+        with self._db.unit(f"Delete {self._what(ids)} for good") as tx:
             purge(tx, ids)
         return tx.changes
 

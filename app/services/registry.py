@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from app.services.activities import ActivityService
     from app.services.contacts import ContactService
     from app.services.directory import Directory
+    from app.services.feed import ChangeFeed
     from app.services.journal import JournalService
     from app.services.maintenance import MaintenanceService
     from app.services.organize import OrganizeService
@@ -47,6 +48,12 @@ class Services:
             db.close()
             raise
         return cls.over(db)
+
+    @cached_property
+    def feed(self) -> ChangeFeed:
+        from app.services.feed import ChangeFeed
+
+        return ChangeFeed(self.db)
 
     @cached_property
     def contacts(self) -> ContactService:

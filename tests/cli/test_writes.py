@@ -214,7 +214,7 @@ def test_delete_restore_purge(db, capsys):
     assert json.loads(ok(capsys, db, "contacts", "list", "--trash", "--json")) == []
     assert "No contact" in refused(capsys, db, "contacts", "show", "2")
     # Undo puts it back where it was: in the trash.
-    assert ok(capsys, db, "undo") == "Undid: Delete 1 contact for good.\n"
+    assert ok(capsys, db, "undo") == "Undid: Delete Charles Babbage for good.\n"
     trash = json.loads(ok(capsys, db, "contacts", "list", "--trash", "--json"))
     assert [t["name"] for t in trash] == ["Charles Babbage"]
     err = refused(capsys, db, "contacts", "edit", "2", "--title", "x")

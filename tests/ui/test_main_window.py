@@ -18,6 +18,7 @@ from app.domain.errors import NotFoundError
 from app.services.accounts import AccountService
 from app.services.contacts import ContactService
 from app.services.directory import Directory
+from app.services.registry import Services
 from ui import errors
 from ui.app import stylesheet
 from ui.contacts.table_model import Column
@@ -28,7 +29,7 @@ from ui.main_window import MainWindow
 @pytest.fixture
 def open_window(db, qtbot):
     def make() -> MainWindow:
-        window = MainWindow(Directory(db), title="Rolodeck — /tmp/rolodeck.db")
+        window = MainWindow(Services.over(db), title="Rolodeck — /tmp/rolodeck.db")
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
@@ -168,7 +169,8 @@ def test_menus_offer_only_what_exists(open_window):
     window = open_window()
     menus = {m.title(): [a.text() for a in m.actions()]
              for m in (a.menu() for a in window.menuBar().actions())}
-    assert menus == {"&File": ["&Quit"], "&Help": ["&About Rolodeck"]}
+    assert menus == {"&File": ["&Quit"], "&Edit": ["&Undo", "&Redo", "", "&Find…"],
+                     "&Contact": ["&Delete"], "&Help": ["&About Rolodeck"]}
     quit_action = window.menuBar().actions()[0].menu().actions()[0]
     assert quit_action.shortcut().toString() == "Ctrl+Q"
 
@@ -230,7 +232,7 @@ def look_and_close():
     windows[0].close()  # the last window: the application quits by itself
 
 QTimer.singleShot(0, look_and_close)
-code = run_gui(services.directory, "Rolodeck — test.db")
+code = run_gui(services, "Rolodeck — test.db")
 print("exit", code, "hook restored", sys.excepthook is hook)
 """
 

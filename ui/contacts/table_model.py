@@ -171,6 +171,10 @@ class ContactTableModel(QAbstractTableModel):
     def apply_changes(self, changes: ChangeSet) -> None:
         """Bring the list up to date after an operation, touching as little as possible."""
         contact = Entity.CONTACT
+        if changes.everything:  # a restore, or more changed elsewhere than is worth listing
+            self._cache.clear()
+            self.refresh()
+            return
         if contact in changes.inserted or contact in changes.deleted:
             self._evict(changes.inserted.get(contact, ()))
             self._evict(changes.deleted.get(contact, ()))

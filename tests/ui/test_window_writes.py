@@ -1,0 +1,134 @@
+"""The window's write side as a user meets it: delete and undo from the keyboard, the Edit
+menu naming what it would undo, and changes made outside the window showing up without a
+restart (the command line, a restore from the shell)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.domain.changes import Entity
+from app.domain.contact import Contact
+from app.services.registry import Services
+from ui.contacts.table_model import Column
+from ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def window(db, qtbot):
+    s = Services.over(db)
+    for given, family in (("Grace", "Hopper"), ("Alan", "Turing"), ("Ada", "Lovelace")):
+        s.contacts.create(Contact(given=given, family=family))
+    w = MainWindow(s, title="Rolodeck")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    settle(qtbot, w)
+    return w
+
+
+def settle(qtbot, w: MainWindow) -> None:
+    qtbot.waitUntil(lambda: w.model.loaded and not w.reads.busy and not w.writer.busy
+                    and w.edit.idle)
+
+
+def names(w: MainWindow) -> list[str]:
+    return [w.model.index(r, Column.NAME).data() for r in range(w.model.rowCount())]
+
+
+def select(qtbot, w: MainWindow, name: str) -> None:
+    row = names(w).index(name)
+    w.table.setFocus()
+    w.table.selectRow(row)
+    qtbot.waitUntil(lambda: w.delete_action.isEnabled())
+
+
+def rolodeck(db_path: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "ROLODECK_DB"}
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db_path), *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+                          check=True)
+
+
+def test_delete_key_moves_the_contact_away_and_ctrl_z_brings_it_back(qtbot, window):
+    select(qtbot, window, "Alan Turing")
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: "Alan Turing" not in names(window))
+    settle(qtbot, window)
+    assert "Deleted Alan Turing" in window.statusBar().currentMessage()
+    # The next contact is chosen, as a mail reader moves on to the next message.
+    current = window.table.currentIndex()
+    assert window.model.index(current.row(), Column.NAME).data() == "Grace Hopper"
+    assert window.selected_ids() == [window.model.id_at(current.row())]
+    assert window.edit.undo.text() == "&Undo Delete Alan Turing"
+    assert window.undo_hint.text() == "Undo: Delete Alan Turing"
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "Alan Turing" in names(window))
+    settle(qtbot, window)
+    assert window.edit.redo.text() == "&Redo Delete Alan Turing"
+    window.edit.redo.trigger()
+    qtbot.waitUntil(lambda: "Alan Turing" not in names(window))
+
+
+def test_delete_in_the_search_box_edits_the_text_and_deletes_no_contact(qtbot, window):
+    window.search_field.setFocus()
+    window.search_field.setText("Ada")
+    window.search_field.setCursorPosition(0)
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Delete)
+    assert window.search_field.text() == "da"
+    settle(qtbot, window)
+    assert len(window.services.directory.contact_ids()) == 3
+    assert window.services.journal.undo_target().label == "Add Ada Lovelace"
+
+
+def test_undo_after_the_window_was_closed_and_opened_again(qtbot, db, window):
+    select(qtbot, window, "Grace Hopper")
+    window.delete_selected()
+    qtbot.waitUntil(lambda: "Grace Hopper" not in names(window))
+    settle(qtbot, window)
+    window.close()
+    again = MainWindow(Services.over(db), title="Rolodeck")
+    qtbot.addWidget(again)
+    again.show()
+    settle(qtbot, again)
+    assert again.edit.undo.text() == "&Undo Delete Grace Hopper"
+    again.edit.undo.trigger()
+    qtbot.waitUntil(lambda: "Grace Hopper" in names(again))
+
+
+def test_a_contact_added_from_the_command_line_shows_up_within_two_seconds(
+        qtbot, window, db_path):
+    rolodeck(db_path, "contacts", "add", "--given", "Katherine", "--family", "Johnson")
+    qtbot.waitUntil(lambda: "Katherine Johnson" in names(window), timeout=2500)
+    settle(qtbot, window)
+    # The Edit menu follows too: Ctrl+Z now undoes what the command line did.
+    assert window.edit.undo.text().startswith("&Undo Add Katherine Johnson")
+
+
+def test_a_restore_from_the_shell_reloads_the_window(qtbot, window, db_path, tmp_path):
+    backup = tmp_path / "before.rolodeck-backup"
+    rolodeck(db_path, "backup", str(backup))
+    rolodeck(db_path, "contacts", "add", "--given", "Dorothy", "--family", "Vaughan")
+    qtbot.waitUntil(lambda: "Dorothy Vaughan" in names(window), timeout=2500)
+    rolodeck(db_path, "restore", str(backup))
+    qtbot.waitUntil(lambda: names(window) == ["Ada Lovelace", "Alan Turing", "Grace Hopper"],
+                    timeout=2500)
+
+
+def test_the_windows_own_delete_is_applied_once_not_again_from_the_journal(qtbot, window):
+    seen = []
+    window.bus.changed.connect(seen.append)
+    select(qtbot, window, "Ada Lovelace")
+    window.delete_selected()
+    qtbot.waitUntil(lambda: bool(seen))
+    window.watch.check()
+    qtbot.wait(300)
+    settle(qtbot, window)
+    assert [c.deleted.get(Entity.CONTACT) is not None for c in seen] == [True]
