@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import html
 from importlib import metadata
 
@@ -13,6 +14,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -30,6 +33,7 @@ from ui.contacts.detail_panel import ContactDetailPanel
 from ui.contacts.table_model import SORTABLE, Column, ContactTableModel, status_label
 from ui.edit_actions import EditActions
 from ui.tasks import ChangeBus, ReadPool, Writer
+from ui.trash import TrashPage
 from ui.watch import ExternalChanges
 
 SEARCH_DELAY_MS = 150
@@ -41,6 +45,8 @@ COLUMN_SHARES = {Column.NAME: 27, Column.COMPANY: 24, Column.TITLE: 20, Column.E
 TYPICAL_TEXT = {Column.PHONE: ("+44 20 7946 0958",),
                 Column.STATUS: tuple(status_label(s) for s in ContactStatus)}
 MIN_COLUMN_WIDTH = 70
+NARROW_LIST = 600  # px of list below which the optional columns are hidden
+OPTIONAL_COLUMNS = (Column.TITLE, Column.STATUS)
 EMPTY_DATABASE = (
     "<h2>No contacts yet</h2>"
     "<p>This address book is empty. To look around with sample data, quit Rolodeck and run</p>"
@@ -50,6 +56,16 @@ NO_MATCHES = (
     "<h2>No matches for “{text}”</h2>"
     "<p>Try part of a name, a company, an e-mail address, or a few digits of a phone "
     "number.</p>")
+
+
+class View(enum.IntEnum):
+    """The sidebar's views, in its order (Ctrl+1, Ctrl+2...)."""
+
+    CONTACTS = 0
+    TRASH = 1
+
+
+VIEW_NAMES = {View.CONTACTS: "Contacts", View.TRASH: "Trash"}
 
 
 def version() -> str:
@@ -105,6 +121,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setSizes([780, 340])
+        self._split_dragged = False
+        self.splitter.splitterMoved.connect(self._on_split_dragged)
+        self.splitter.installEventFilter(self)
 
         top = QHBoxLayout()
         top.setContentsMargins(12, 10, 12, 10)
@@ -112,12 +131,30 @@ class MainWindow(QMainWindow):
         search_bar = QWidget()
         search_bar.setObjectName("searchBar")
         search_bar.setLayout(top)
-        central = QWidget()
-        layout = QVBoxLayout(central)
+        contacts_page = QWidget()
+        layout = QVBoxLayout(contacts_page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(search_bar)
         layout.addWidget(self.splitter, 1)
+
+        self.trash = TrashPage(services, self.reads, self.writer, self)
+        self.views = QStackedWidget()
+        self.views.addWidget(contacts_page)
+        self.views.addWidget(self.trash)
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        for view in View:
+            self.sidebar.addItem(QListWidgetItem(VIEW_NAMES[view]))
+        self.sidebar.setFixedWidth(self.sidebar.fontMetrics().horizontalAdvance("M" * 9))
+        self.sidebar.setCurrentRow(View.CONTACTS)
+        self.sidebar.currentRowChanged.connect(self._on_view_chosen)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.views, 1)
         self.setCentralWidget(central)
 
         # A permanent label, not showMessage(): a passing message must not erase the count.
@@ -130,6 +167,9 @@ class MainWindow(QMainWindow):
         self.edit = EditActions(services.journal, self.reads, self.writer, self)
         self.edit.hint_changed.connect(self.undo_hint.setText)
         self.bus.changed.connect(self.apply_changes)
+        self.bus.changed.connect(self.trash.apply_changes)
+        self.trash.counted.connect(self._on_trash_counted)
+        self.trash.said.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.watch = ExternalChanges(services.feed, self.reads, self.bus, self)
         self._make_menus()
         self.model.modelAboutToBeReset.connect(self._remember_current)
@@ -163,6 +203,9 @@ class MainWindow(QMainWindow):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setMinimumSectionSize(MIN_COLUMN_WIDTH)
         header.sectionResized.connect(self._on_column_resized)
+        # Fitted columns fill the width exactly; a scroll bar for a pixel of rounding (or for
+        # the vertical bar arriving after the fit) would only get in the way.
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         table.viewport().installEventFilter(self)
         # The view's own sorting would sort any column; ours asks the Directory, and only for
         # the columns it has an index for.
@@ -191,6 +234,13 @@ class MainWindow(QMainWindow):
         find_menu.triggered.connect(self.focus_search)
         edit_menu.addAction(find_menu)
 
+        view_menu = self.menuBar().addMenu("&View")
+        for view in View:
+            go = QAction(VIEW_NAMES[view], self)
+            go.setShortcut(QKeySequence(f"Ctrl+{view + 1}"))
+            go.triggered.connect(lambda _checked=False, v=view: self.show_view(v))
+            view_menu.addAction(go)
+
         contact_menu = self.menuBar().addMenu("&Contact")
         self.delete_action = QAction("&Delete", self)
         self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
@@ -216,26 +266,45 @@ class MainWindow(QMainWindow):
         if (event.type() == QEvent.Type.Resize and watched is self.table.viewport()
                 and not self._columns_dragged):
             self._fit_columns(event.size().width())
+        if (event.type() == QEvent.Type.Resize and watched is self.splitter
+                and not self._split_dragged):
+            self._fit_split(event.size().width())
         return super().eventFilter(watched, event)
 
     def _fit_columns(self, width: int) -> None:
         header = self.table.horizontalHeader()
         metrics = self.table.fontMetrics()
+        # In a narrow window title and status give way, so names stay readable.
+        narrow = width < NARROW_LIST
+        shown = {c: s for c, s in COLUMN_SHARES.items() if not (narrow and c in OPTIONAL_COLUMNS)}
         fixed = {column: max(map(metrics.horizontalAdvance, texts)) + 28
-                 for column, texts in TYPICAL_TEXT.items()}
-        rest = max(0, width - sum(fixed.values()))
-        total = sum(COLUMN_SHARES.values())
-        sizes = fixed | {column: rest * share // total for column, share in COLUMN_SHARES.items()}
-        self._fitting_columns = True
+                 for column, texts in TYPICAL_TEXT.items()
+                 if not (narrow and column in OPTIONAL_COLUMNS)}
+        rest = max(0, width - sum(fixed.values()) - 2)  # rounding must not add a scroll bar
+        total = sum(shown.values())
+        sizes = fixed | {column: rest * share // total for column, share in shown.items()}
+        self._fitting_columns = True  # hiding and sizing columns is not the user dragging
         try:
+            for column in OPTIONAL_COLUMNS:
+                self.table.setColumnHidden(column, narrow)
             for column, size in sizes.items():
                 header.resizeSection(column, max(MIN_COLUMN_WIDTH, size))
         finally:
             self._fitting_columns = False
 
+    def _fit_split(self, width: int) -> None:
+        # Until the user drags it, the record pane takes a share of the width, so a small
+        # window keeps a readable list instead of a fixed-width pane.
+        pane = max(self.detail.minimumWidth(), min(420, width * 3 // 10))
+        self.splitter.setSizes([max(0, width - pane), pane])
+
+    def _on_split_dragged(self, *_args) -> None:
+        self._split_dragged = True
+
     def _on_column_resized(self, *_args) -> None:
         if not self._fitting_columns:
             self._columns_dragged = True
+            self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
     # --- gestures -----------------------------------------------------------------------------
 
@@ -244,6 +313,30 @@ class MainWindow(QMainWindow):
         self.writer.wait()  # a save under way finishes before the window goes
         self.reads.wait()  # a search still running must not outlive the database connection
         super().closeEvent(event)
+
+    def show_view(self, view: View) -> None:
+        self.sidebar.setCurrentRow(view)  # _on_view_chosen does the rest
+
+    def current_view(self) -> View:
+        return View(self.views.currentIndex())
+
+    def _on_view_chosen(self, row: int) -> None:
+        if row < 0:
+            return
+        view = View(row)
+        self.views.setCurrentIndex(view)
+        if view == View.TRASH:
+            self.trash.load()
+            self.count_label.setText(self.trash.count_text() if self.trash.model.loaded
+                                     else "")
+            self.trash.table.setFocus()
+        else:
+            self._update_chrome()
+            self.table.setFocus()
+
+    def _on_trash_counted(self, text: str) -> None:
+        if self.current_view() == View.TRASH:
+            self.count_label.setText(text)
 
     def selected_ids(self) -> list[int]:
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
@@ -357,6 +450,8 @@ class MainWindow(QMainWindow):
     def _update_chrome(self) -> None:
         """Status bar, empty state and header, from what the list now holds."""
         rows, text = self.model.rowCount(), self.model.query.strip()
+        if self.current_view() != View.CONTACTS:
+            return
         if self.model.searching:
             shown = f"{rows:,} {'match' if rows == 1 else 'matches'}" if rows else "No matches"
             if rows >= Directory.SEARCH_LIMIT:

@@ -170,7 +170,8 @@ def test_menus_offer_only_what_exists(open_window):
     menus = {m.title(): [a.text() for a in m.actions()]
              for m in (a.menu() for a in window.menuBar().actions())}
     assert menus == {"&File": ["&Quit"], "&Edit": ["&Undo", "&Redo", "", "&Find…"],
-                     "&Contact": ["&Delete"], "&Help": ["&About Rolodeck"]}
+                     "&View": ["Contacts", "Trash"], "&Contact": ["&Delete"],
+                     "&Help": ["&About Rolodeck"]}
     quit_action = window.menuBar().actions()[0].menu().actions()[0]
     assert quit_action.shortcut().toString() == "Ctrl+Q"
 
@@ -286,3 +287,31 @@ def test_a_database_that_cannot_be_opened_is_explained_in_a_dialog(tmp_path):
     assert "is not a Rolodeck database" in result.stdout
     assert "is not a Rolodeck database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_small_window_keeps_names_readable_and_long_emails_inside_the_pane(db, qtbot):
+    long_mail = "bartholomew.featherstonehaugh@procurement.hollowbrook-industries.example"
+    ContactService(db).create(Contact(given="Bartholomew", family="Featherstonehaugh",
+                                      emails=[Email(long_mail)]))
+    window = MainWindow(Services.over(db))
+    qtbot.addWidget(window)
+    window.resize(800, 500)
+    window.show()
+    qtbot.waitExposed(window)
+    settle(qtbot, window)
+    window.table.setFocus()
+    window.table.selectRow(0)
+    qtbot.waitUntil(lambda: window.detail.email.value() == long_mail)
+    # Title and status give way; the name column keeps room for a name.
+    assert window.table.isColumnHidden(Column.TITLE)
+    assert window.table.isColumnHidden(Column.STATUS)
+    assert window.table.columnWidth(Column.NAME) >= 90
+    assert window.detail.width() < 340
+    # The address is shortened in the middle to fit, never cut at the pane's edge; the
+    # whole of it is in the tooltip and behind the link.
+    email = window.detail.email
+    assert email.geometry().right() <= window.detail.width()
+    assert "…" in email.text() and email.toolTip() == long_mail
+    assert f"mailto:{long_mail}" in email.text()
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: not window.table.isColumnHidden(Column.TITLE))

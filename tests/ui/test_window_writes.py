@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from app.domain.changes import Entity
 from app.domain.contact import Contact
 from app.services.registry import Services
+from tests.reliability.storage import scalar
 from ui.contacts.table_model import Column
-from ui.main_window import MainWindow
+from ui.main_window import MainWindow, View
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -132,3 +134,75 @@ def test_the_windows_own_delete_is_applied_once_not_again_from_the_journal(qtbot
     qtbot.wait(300)
     settle(qtbot, window)
     assert [c.deleted.get(Entity.CONTACT) is not None for c in seen] == [True]
+
+
+# --- the Trash ------------------------------------------------------------------------------
+
+def trash_names(w: MainWindow) -> list[str]:
+    m = w.trash.model
+    return [m.index(r, Column.NAME).data() for r in range(m.rowCount())]
+
+
+def test_a_deleted_contact_waits_in_the_trash_and_restore_brings_it_back(qtbot, window):
+    select(qtbot, window, "Alan Turing")
+    window.delete_selected()
+    qtbot.waitUntil(lambda: "Alan Turing" not in names(window))
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.views.currentWidget() is window.trash
+    qtbot.waitUntil(lambda: trash_names(window) == ["Alan Turing"])
+    assert window.count_label.text() == "1 contact in the Trash"
+    window.trash.table.selectRow(0)
+    qtbot.keyClick(window.trash.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: trash_names(window) == [])
+    assert window.trash.empty_state.isVisible()
+    assert "The Trash is empty" in window.trash.empty_state.text()
+    assert window.count_label.text() == "The Trash is empty"
+    assert "Restored Alan Turing" in window.statusBar().currentMessage()
+    window.show_view(View.CONTACTS)
+    qtbot.waitUntil(lambda: "Alan Turing" in names(window))
+    assert window.count_label.text() == "3 contacts"
+
+
+def test_delete_for_good_from_the_trash_and_undo_of_it(qtbot, window, db_path):
+    select(qtbot, window, "Grace Hopper")
+    window.delete_selected()
+    qtbot.waitUntil(lambda: "Grace Hopper" not in names(window))
+    window.show_view(View.TRASH)
+    qtbot.waitUntil(lambda: trash_names(window) == ["Grace Hopper"])
+    window.trash.table.setFocus()
+    window.trash.table.selectRow(0)
+    qtbot.keyClick(window.trash.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: trash_names(window) == [])
+    settle(qtbot, window)
+    assert scalar(db_path, "SELECT count(*) FROM contacts") == 2
+    assert window.edit.undo.text() == "&Undo Delete Grace Hopper for good"
+    window.edit.undo.trigger()
+    qtbot.waitUntil(lambda: trash_names(window) == ["Grace Hopper"])
+
+
+def test_empty_trash_asks_first_and_a_no_leaves_everything(qtbot, window, monkeypatch,
+                                                          db_path):
+    window.services.contacts.delete(window.services.directory.contact_ids())
+    window.show_view(View.TRASH)
+    qtbot.waitUntil(lambda: len(trash_names(window)) == 3)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: (
+        asked.append(a[2]), QMessageBox.StandardButton.Cancel)[1])
+    window.trash.empty_button.click()
+    assert "Delete all 3 contacts in the Trash for good?" in asked[0]
+    settle(qtbot, window)
+    assert scalar(db_path, "SELECT count(*) FROM contacts") == 3
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Discard)
+    window.trash.empty_button.click()
+    qtbot.waitUntil(lambda: trash_names(window) == [])
+    assert scalar(db_path, "SELECT count(*) FROM contacts") == 0
+
+
+def test_the_trash_search_finds_by_name(qtbot, window):
+    window.services.contacts.delete(window.services.directory.contact_ids())
+    window.show_view(View.TRASH)
+    qtbot.waitUntil(lambda: len(trash_names(window)) == 3)
+    qtbot.keyClicks(window.trash.search_field, "lovel")
+    qtbot.waitUntil(lambda: trash_names(window) == ["Ada Lovelace"])
+    assert window.count_label.text() == "1 in the Trash match “lovel”"

@@ -28,7 +28,7 @@ class ContactDetailPanel(QFrame):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("detailPanel")
-        self.setMinimumWidth(260)
+        self.setMinimumWidth(240)
         self._pages = QStackedWidget(self)
 
         self.placeholder = QLabel("Select a contact to see their details.")
@@ -43,14 +43,11 @@ class ContactDetailPanel(QFrame):
         self.initials.setFixedSize(56, 56)
         self.name = self._value("detailName")
         self.role = self._value("detailRole")
-        self.email = self._value("detailValue")
-        self.phone = self._value("detailValue")
+        self.email = LinkLabel("mailto:")
+        self.phone = LinkLabel("tel:")
         self.status = self._value("detailStatus")
         self.status.setWordWrap(False)
         self.status.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        for link in (self.email, self.phone):
-            link.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-            link.setOpenExternalLinks(True)
 
         head = QHBoxLayout()
         head.setSpacing(14)
@@ -110,8 +107,8 @@ class ContactDetailPanel(QFrame):
         role = " at ".join(x for x in (contact.title, contact.account_name) if x)
         self.role.setText(role)
         self.role.setVisible(bool(role))
-        self.email.setText(_link("mailto:", contact.email))
-        self.phone.setText(_link("tel:", contact.phone))
+        self.email.set_value(contact.email)
+        self.phone.set_value(contact.phone)
         self.status.setText(status_label(contact.status) or "—")
         self.status.setProperty("status", contact.status or "")
         # A dynamic property only restyles after the style is told to look again.
@@ -120,14 +117,47 @@ class ContactDetailPanel(QFrame):
         self._pages.setCurrentIndex(1)
 
 
+class LinkLabel(QLabel):
+    """A mailto: or tel: link on one line that fits the pane: an e-mail address has no
+    spaces to wrap at, so a long one is shortened in the middle (the full value in the
+    tooltip, and behind the link) instead of running off the edge."""
+
+    def __init__(self, scheme: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("detailValue")
+        self._scheme, self._value = scheme, ""
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.setOpenExternalLinks(True)
+        # Takes the width the form gives it rather than asking for the whole address.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(60)
+
+    def value(self) -> str:
+        return self._value
+
+    def set_value(self, value: str) -> None:
+        self._value = value
+        self._fit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802  Qt's name
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = self.fontMetrics().elidedText(self._value, Qt.TextElideMode.ElideMiddle,
+                                              max(20, self.width() - 4))
+        self.setText(_link(self._scheme, self._value, shown))
+        self.setToolTip(self._value if shown != self._value else "")
+
+
 def _initials(name: str) -> str:
     words = [w for w in name.replace("@", " ").split() if w[:1].isalnum()]
     return "".join(w[0] for w in (words[:1] + words[1:][-1:])).upper() or "?"
 
 
-def _link(scheme: str, value: str) -> str:
+def _link(scheme: str, value: str, shown: str | None = None) -> str:
     if not value:
         return "<span style='color:#8a8f98'>—</span>"
     target = value if scheme == "mailto:" else "".join(c for c in value if c.isdigit() or c == "+")
     return (f"<a style='{LINK_STYLE}' href='{html.escape(scheme + target)}'>"
-            f"{html.escape(value)}</a>")
+            f"{html.escape(value if shown is None else shown)}</a>")

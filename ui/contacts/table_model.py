@@ -82,9 +82,10 @@ def status_label(status: str) -> str:
 
 class ContactTableModel(QAbstractTableModel):
     def __init__(self, directory: Directory, parent=None, *,
-                 run_query: QueryRunner = run_now):
+                 run_query: QueryRunner = run_now, trash: bool = False):
         super().__init__(parent)
         self._directory = directory
+        self._trash = trash  # the contacts in the trash instead of the live ones
         self._run_query = run_query
         self._ids: list[int] = []
         self._row_of: dict[int, int] | None = None
@@ -147,9 +148,10 @@ class ContactTableModel(QAbstractTableModel):
         generation = self._generation
         text, sort, descending = self._text, self._sort, \
             self._order == Qt.SortOrder.DescendingOrder
+        trash = self._trash
 
         def fetch() -> list[int]:
-            ids = self._directory.contact_ids(text, sort)
+            ids = self._directory.contact_ids(text, sort, trash=trash)
             # The data layer sorts ascending only; the reverse of that order is just as indexed.
             if descending and not text.strip():
                 ids.reverse()
