@@ -158,7 +158,54 @@ def test_results_of_an_older_search_are_dropped(db, directory):
     newer[1](newer[0]())
     older[1](older[0]())  # arrives last, but answers a question nobody asks any more
 
+    assert model.rowCount() == 1
+    assert names(model) == [None]  # its row is being read, off the GUI thread
+    fetch, done = pending[-1]
+    done(fetch())
     assert names(model) == ["Ada Lovelace"]
+
+
+def test_rows_are_read_off_the_gui_thread_and_painted_when_they_arrive(db, directory, qtbot):
+    ContactService(db).bulk_create(people(600))
+    pending = []
+    model = ContactTableModel(directory, run_query=lambda fetch, done: pending.append(
+        (fetch, done)))
+    model.refresh()
+    fetch, done = pending.pop()
+    done(fetch())
+    assert model.rowCount() == 600 and directory.pages == []
+    assert cell(model, 300, Column.NAME) is None and model.fetching
+    cell(model, 301, Column.NAME)  # the same page: asked for once
+    assert len(pending) == 1
+    fetch, done = pending.pop()
+    with qtbot.waitSignal(model.dataChanged) as painted:
+        done(fetch())
+    first, last = painted.args[:2]
+    assert (first.row(), last.row()) == (256, 511)
+    assert cell(model, 300, Column.NAME) == "Person00300 Example" and not model.fetching
+    assert directory.pages == [256]
+
+
+def test_a_page_read_before_a_change_is_not_kept(db, directory):
+    svc = ContactService(db)
+    svc.bulk_create(people(3))
+    pending = []
+    model = ContactTableModel(directory, run_query=lambda fetch, done: pending.append(
+        (fetch, done)))
+    model.refresh()
+    fetch, done = pending.pop()
+    done(fetch())
+    assert cell(model, 0, Column.NAME) is None
+    page_fetch, page_done = pending.pop()
+    rows = page_fetch()  # read, then a rename lands before the rows reach the model
+    contact = svc.get(model.id_at(0))
+    contact.given = "Renamed"
+    model.apply_changes(svc.update(contact))
+    page_done(rows)
+    assert cell(model, 0, Column.NAME) is None  # asked again, not shown stale
+    fetch, done = pending.pop()
+    done(fetch())
+    assert cell(model, 0, Column.NAME) == "Renamed Example"
 
 
 def test_an_update_refreshes_only_its_row(db, model, directory, qtbot):

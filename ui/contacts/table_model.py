@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -25,13 +26,13 @@ IdRole = Qt.ItemDataRole.UserRole + 1
 SummaryRole = Qt.ItemDataRole.UserRole + 2
 
 Index = QModelIndex | QPersistentModelIndex
-IdsFetch = Callable[[], list[int]]
-IdsDone = Callable[[list[int]], None]
+Fetch = Callable[[], Any]
+Done = Callable[[Any], None]
 # Runs `fetch` (now, or in a read task) and hands its result to `done` on the GUI thread.
-QueryRunner = Callable[[IdsFetch, IdsDone], None]
+QueryRunner = Callable[[Fetch, Done], None]
 
 
-def run_now(fetch: IdsFetch, done: IdsDone) -> None:
+def run_now(fetch: Fetch, done: Done) -> None:
     done(fetch())
 
 
@@ -96,6 +97,11 @@ class ContactTableModel(QAbstractTableModel):
         # Bumped by every query; results that come back tagged with an older one are dropped.
         self._generation = 0
         self._loaded = False
+        # Pages asked for and not back yet (by first row), and a count of the changes
+        # applied: a page read before a change may hold rows the change made stale.
+        self._pending: set[int] = set()
+        self._changes_seen = 0
+        self._asking = False
 
     # --- the current list ---------------------------------------------------------------------
 
@@ -172,6 +178,7 @@ class ContactTableModel(QAbstractTableModel):
 
     def apply_changes(self, changes: ChangeSet) -> None:
         """Bring the list up to date after an operation, touching as little as possible."""
+        self._changes_seen += 1
         contact = Entity.CONTACT
         if changes.everything:  # a restore, or more changed elsewhere than is worth listing
             self._cache.clear()
@@ -215,14 +222,16 @@ class ContactTableModel(QAbstractTableModel):
         return self._row_of.get(contact_id)
 
     def summary(self, row: int) -> ContactSummary | None:
-        """The display row for `row`, fetching its page if needed (None if it has vanished)."""
+        """The display row for `row` if its page has been read; otherwise the page is asked
+        for (off the GUI thread in the window) and the row is painted when it arrives, with
+        dataChanged. None also for a row that has vanished."""
         cid = self.id_at(row)
         if cid is None:
             return None
         found = self._cache.get(cid)
         if found is None:
             self._fetch_page(row)
-            found = self._cache.get(cid)
+            found = self._cache.get(cid)  # there already when the runner runs it now
         else:
             self._cache.move_to_end(cid)
         return found if isinstance(found, ContactSummary) else None
@@ -231,14 +240,48 @@ class ContactTableModel(QAbstractTableModel):
         cid = self.id_at(row)
         return cid is not None and cid in self._cache
 
+    @property
+    def fetching(self) -> bool:
+        return bool(self._pending)
+
     def _fetch_page(self, row: int) -> None:
         start = row - row % PAGE_SIZE
+        if start in self._pending:
+            return
         wanted = [cid for cid in self._ids[start:start + PAGE_SIZE] if cid not in self._cache]
-        found = {s.id: s for s in self._directory.contact_summaries(wanted)}
+        if not wanted:
+            return
+        self._pending.add(start)
+        generation, seen, directory = self._generation, self._changes_seen, self._directory
+        self._asking = True
+        try:
+            self._run_query(lambda: directory.contact_summaries(wanted),
+                            lambda rows: self._page_arrived(generation, seen, start, wanted,
+                                                            rows))
+        finally:
+            self._asking = False
+
+    def _page_arrived(self, generation: int, seen: int, start: int, wanted: list[int],
+                      rows: list[ContactSummary]) -> None:
+        self._pending.discard(start)
+        if seen != self._changes_seen:
+            # A change landed while the page was read: its rows may be older than the
+            # change. Painting asks again.
+            self._emit_rows(wanted)
+            return
+        found = {s.id: s for s in rows}
         for cid in wanted:
             self._cache[cid] = found.get(cid, _GONE)
         while len(self._cache) > CACHE_ROWS:
             self._cache.popitem(last=False)
+        # Answered at once (run_now): the caller is painting these very rows, no signal.
+        if generation == self._generation and not self._asking:
+            self._emit_rows(wanted)
+        # else the list was asked for again meanwhile; the rows are still worth keeping
+
+    def _emit_rows(self, ids: list[int]) -> None:
+        for first, last in _runs(r for r in map(self.row_of, ids) if r is not None):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, _COLUMNS - 1))
 
     # --- QAbstractTableModel ------------------------------------------------------------------
 
