@@ -9,9 +9,7 @@ from importlib import metadata
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -20,38 +18,25 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.changes import ChangeSet
-from app.domain.contact import ContactStatus
 from app.services.directory import Directory
 from app.services.registry import Services
 from ui.contacts.detail_panel import ContactDetailPanel
-from ui.contacts.table_model import SORTABLE, Column, ContactTableModel, status_label
+from ui.contacts.table_model import ContactTableModel
+from ui.contacts.table_view import ContactTable
 from ui.edit_actions import EditActions
+from ui.progress import Task
 from ui.tasks import ChangeBus, ReadPool, Writer
 from ui.trash import TrashPage
 from ui.watch import ExternalChanges
+from ui.welcome import SAMPLE_CONTACTS, Welcome
 
 SEARCH_DELAY_MS = 150
 SEARCH_PLACEHOLDER = "Search names, companies, e-mail, phone, notes…"
-# Until the user drags a column, the columns share the table's width, so all six fit without
-# a horizontal scroll bar. Phone and status get what a typical value needs (from the font, not
-# from measuring rows); the rest is split in these shares.
-COLUMN_SHARES = {Column.NAME: 27, Column.COMPANY: 24, Column.TITLE: 20, Column.EMAIL: 29}
-TYPICAL_TEXT = {Column.PHONE: ("+44 20 7946 0958",),
-                Column.STATUS: tuple(status_label(s) for s in ContactStatus)}
-MIN_COLUMN_WIDTH = 70
-NARROW_LIST = 600  # px of list below which the optional columns are hidden
-OPTIONAL_COLUMNS = (Column.TITLE, Column.STATUS)
-EMPTY_DATABASE = (
-    "<h2>No contacts yet</h2>"
-    "<p>This address book is empty. To look around with sample data, quit Rolodeck and run</p>"
-    "<p><code style='background-color:#eef0f3'>&nbsp;make demo&nbsp;</code></p>"
-    "<p>in a terminal, then start it again.</p>")
 NO_MATCHES = (
     "<h2>No matches for “{text}”</h2>"
     "<p>Try part of a name, a company, an e-mail address, or a few digits of a phone "
@@ -89,8 +74,6 @@ class MainWindow(QMainWindow):
         self._keep_id: int | None = None
         self._successor: int | None = None  # what to select once a delete has gone through
         self._jump_to_first = False
-        self._fitting_columns = False
-        self._columns_dragged = False
 
         self.search_field = QLineEdit()
         self.search_field.setObjectName("searchField")
@@ -103,15 +86,18 @@ class MainWindow(QMainWindow):
         self.search_field.textChanged.connect(self._search_timer.start)
         self.search_field.returnPressed.connect(self._on_return)
 
-        self.table = self._make_table()
+        self.table = ContactTable(self.model)
         self.empty_state = QLabel()
         self.empty_state.setObjectName("emptyState")
         self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_state.setWordWrap(True)
         self.empty_state.setTextFormat(Qt.TextFormat.RichText)
+        self.welcome = Welcome()
+        self.welcome.load_sample.connect(self.load_sample_data)
         self._list_pages = QStackedWidget()
         self._list_pages.addWidget(self.table)
         self._list_pages.addWidget(self.empty_state)
+        self._list_pages.addWidget(self.welcome)
 
         self.detail = ContactDetailPanel()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -180,41 +166,6 @@ class MainWindow(QMainWindow):
         self.model.refresh()
         self.table.setFocus()
 
-    def _make_table(self) -> QTableView:
-        table = QTableView()
-        table.setObjectName("contactTable")
-        table.setModel(self.model)
-        table.setAlternatingRowColors(True)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.setCornerButtonEnabled(False)
-        table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        rows = table.verticalHeader()
-        rows.hide()
-        # Fixed: Qt never measures 100k rows, it multiplies.
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 12)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setMinimumSectionSize(MIN_COLUMN_WIDTH)
-        header.sectionResized.connect(self._on_column_resized)
-        # Fitted columns fill the width exactly; a scroll bar for a pixel of rounding (or for
-        # the vertical bar arriving after the fit) would only get in the way.
-        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        table.viewport().installEventFilter(self)
-        # The view's own sorting would sort any column; ours asks the Directory, and only for
-        # the columns it has an index for.
-        header.setSectionsClickable(True)
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
-        header.sortIndicatorChanged.connect(self._on_sort_clicked)
-        return table
-
     def _make_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         quit_action = QAction("&Quit", self)
@@ -263,34 +214,10 @@ class MainWindow(QMainWindow):
         self.addAction(find)
 
     def eventFilter(self, watched, event) -> bool:
-        if (event.type() == QEvent.Type.Resize and watched is self.table.viewport()
-                and not self._columns_dragged):
-            self._fit_columns(event.size().width())
         if (event.type() == QEvent.Type.Resize and watched is self.splitter
                 and not self._split_dragged):
             self._fit_split(event.size().width())
         return super().eventFilter(watched, event)
-
-    def _fit_columns(self, width: int) -> None:
-        header = self.table.horizontalHeader()
-        metrics = self.table.fontMetrics()
-        # In a narrow window title and status give way, so names stay readable.
-        narrow = width < NARROW_LIST
-        shown = {c: s for c, s in COLUMN_SHARES.items() if not (narrow and c in OPTIONAL_COLUMNS)}
-        fixed = {column: max(map(metrics.horizontalAdvance, texts)) + 28
-                 for column, texts in TYPICAL_TEXT.items()
-                 if not (narrow and column in OPTIONAL_COLUMNS)}
-        rest = max(0, width - sum(fixed.values()) - 2)  # rounding must not add a scroll bar
-        total = sum(shown.values())
-        sizes = fixed | {column: rest * share // total for column, share in shown.items()}
-        self._fitting_columns = True  # hiding and sizing columns is not the user dragging
-        try:
-            for column in OPTIONAL_COLUMNS:
-                self.table.setColumnHidden(column, narrow)
-            for column, size in sizes.items():
-                header.resizeSection(column, max(MIN_COLUMN_WIDTH, size))
-        finally:
-            self._fitting_columns = False
 
     def _fit_split(self, width: int) -> None:
         # Until the user drags it, the record pane takes a share of the width, so a small
@@ -300,11 +227,6 @@ class MainWindow(QMainWindow):
 
     def _on_split_dragged(self, *_args) -> None:
         self._split_dragged = True
-
-    def _on_column_resized(self, *_args) -> None:
-        if not self._fitting_columns:
-            self._columns_dragged = True
-            self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
     # --- gestures -----------------------------------------------------------------------------
 
@@ -354,6 +276,27 @@ class MainWindow(QMainWindow):
         self.writer.run(lambda: contacts.delete(ids), lambda _changes: self.statusBar()
                         .showMessage(f"Deleted {what}. {self._undo_key()} undoes it.", 8000))
 
+    def load_sample_data(self) -> None:
+        """Fill this database with the sample (one unit: Cancel or Ctrl+Z leaves it empty)."""
+        services = self.services
+
+        def work(cancel, progress) -> dict[str, int]:
+            from app.sample import generate  # only needed here, and not small
+
+            return generate(services, contacts=SAMPLE_CONTACTS, progress=progress,
+                            cancel=cancel)
+
+        def done(made: dict[str, int]) -> None:
+            self.bus.changed.emit(ChangeSet.whole())  # every kind of record is new
+            self.statusBar().showMessage(
+                f"Added sample data: {made.get('contacts', 0):,} contacts, "
+                f"{made.get('accounts', 0):,} accounts and {made.get('history', 0):,} history "
+                f"items. {self._undo_key()} takes them out again.", 15000)
+
+        self.welcome.sample_button.setEnabled(False)
+        self.sample_task = Task(self.writer, self, "Adding sample data…", work, done,
+                                cancelled=lambda: self.welcome.sample_button.setEnabled(True))
+
     def _neighbour(self, going: set[int]) -> int | None:
         """The contact to select once `going` leave the list: the next one below them, else
         the one above (as a mail reader moves on to the next message)."""
@@ -384,16 +327,6 @@ class MainWindow(QMainWindow):
         # The results arrive from a read task: the jump happens when they are installed.
         self._jump_to_first = True
         self._run_search()
-
-    def _on_sort_clicked(self, column: int, order: Qt.SortOrder) -> None:
-        if Column(column) not in SORTABLE:
-            # Put the arrow back where the list really is sorted.
-            header = self.table.horizontalHeader()
-            header.blockSignals(True)
-            header.setSortIndicator(self.model.sort_column(), self.model.sort_order)
-            header.blockSignals(False)
-            return
-        self.model.sort(column, order)
 
     def apply_changes(self, changes: ChangeSet) -> None:
         self.model.apply_changes(changes)
@@ -463,10 +396,11 @@ class MainWindow(QMainWindow):
         if rows:
             self._list_pages.setCurrentWidget(self.table)
         else:
-            self.empty_state.setText(
-                NO_MATCHES.format(text=html.escape(text)) if self.model.searching
-                else EMPTY_DATABASE)
-            self._list_pages.setCurrentWidget(self.empty_state)
+            if self.model.searching:
+                self.empty_state.setText(NO_MATCHES.format(text=html.escape(text)))
+                self._list_pages.setCurrentWidget(self.empty_state)
+            else:
+                self._list_pages.setCurrentWidget(self.welcome)
         self.detail.setVisible(rows > 0)
         # Search results come in order of relevance; a sort arrow would claim otherwise.
         header = self.table.horizontalHeader()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from app.domain.account import Account
 from app.domain.changes import Entity
@@ -19,6 +19,7 @@ from app.services.accounts import AccountService
 from app.services.contacts import ContactService
 from app.services.directory import Directory
 from app.services.registry import Services
+from tests.reliability.storage import scalar
 from ui import errors
 from ui.app import stylesheet
 from ui.contacts.table_model import Column
@@ -40,8 +41,16 @@ def open_window(db, qtbot):
 
 
 def settle(qtbot, window: MainWindow) -> None:
-    """Wait for the list's read task: ids are fetched off the GUI thread."""
-    qtbot.waitUntil(lambda: window.model.loaded and not window.reads.busy)
+    """Wait for the list's read tasks: ids, then the pages of the rows on screen, are read
+    off the GUI thread."""
+    qtbot.waitUntil(lambda: window.model.loaded and not window.reads.busy
+                    and on_screen_rows_read(window))
+
+
+def on_screen_rows_read(window: MainWindow) -> bool:
+    model = window.model
+    return not window.table.isVisible() or all(
+        model.cached(r) for r in range(min(model.rowCount(), 20)))
 
 
 @pytest.fixture
@@ -157,12 +166,30 @@ def test_ctrl_f_goes_to_the_search_box(three, open_window, qtbot):
     qtbot.waitUntil(lambda: window.search_field.hasFocus())
 
 
-def test_an_empty_database_explains_how_to_get_sample_data(open_window):
+def test_an_empty_database_offers_sample_data_and_loads_it_in_the_background(
+        open_window, qtbot, db):
     window = open_window()
-    assert window.empty_state.isVisible()
-    assert "No contacts yet" in window.empty_state.text()
-    assert "make demo" in window.empty_state.text()
+    assert window.welcome.isVisible() and not window.table.isVisible()
     assert window.count_label.text() == "No contacts"
+    qtbot.mouseClick(window.welcome.sample_button, Qt.MouseButton.LeftButton)
+    assert not window.welcome.sample_button.isEnabled()  # one load at a time
+    qtbot.waitUntil(lambda: window.sample_task.finished, timeout=60_000)
+    settle(qtbot, window)
+    assert window.count_label.text() == "300 contacts" and window.table.isVisible()
+    assert "Added sample data: 300 contacts" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: window.edit.undo.text() == "&Undo Add sample data (300 contacts)")
+    window.edit.undo.trigger()
+    qtbot.waitUntil(lambda: window.welcome.isVisible())
+
+
+def test_cancelling_the_sample_data_leaves_the_database_empty(open_window, qtbot, db_path):
+    window = open_window()
+    window.load_sample_data()
+    window.sample_task.dialog.findChild(QPushButton).click()  # Cancel
+    qtbot.waitUntil(lambda: window.sample_task.finished, timeout=60_000)
+    settle(qtbot, window)
+    assert scalar(db_path, "SELECT count(*) FROM contacts") == 0
+    assert window.welcome.isVisible() and window.welcome.sample_button.isEnabled()
 
 
 def test_menus_offer_only_what_exists(open_window):

@@ -17,6 +17,7 @@ from app.domain.changes import Entity
 from app.domain.contact import Contact
 from app.services.registry import Services
 from tests.reliability.storage import scalar
+from tests.ui.test_main_window import on_screen_rows_read
 from ui.contacts.table_model import Column
 from ui.main_window import MainWindow, View
 
@@ -38,7 +39,7 @@ def window(db, qtbot):
 
 def settle(qtbot, w: MainWindow) -> None:
     qtbot.waitUntil(lambda: w.model.loaded and not w.reads.busy and not w.writer.busy
-                    and w.edit.idle)
+                    and w.edit.idle and on_screen_rows_read(w))
 
 
 def names(w: MainWindow) -> list[str]:

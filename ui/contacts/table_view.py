@@ -1,0 +1,102 @@
+"""The contact list's table: the columns fitted to the width until the user drags one, the
+optional ones hidden in a narrow window, and sorting by the columns that have an index."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from app.domain.contact import ContactStatus
+from ui.contacts.table_model import SORTABLE, Column, ContactTableModel, status_label
+
+# Until the user drags a column, the columns share the table's width, so all six fit without
+# a horizontal scroll bar. Phone and status get what a typical value needs (from the font, not
+# from measuring rows); the rest is split in these shares.
+COLUMN_SHARES = {Column.NAME: 27, Column.COMPANY: 24, Column.TITLE: 20, Column.EMAIL: 29}
+TYPICAL_TEXT = {Column.PHONE: ("+44 20 7946 0958",),
+                Column.STATUS: tuple(status_label(s) for s in ContactStatus)}
+MIN_COLUMN_WIDTH = 70
+NARROW_LIST = 600  # px of list below which the optional columns are hidden
+OPTIONAL_COLUMNS = (Column.TITLE, Column.STATUS)
+
+
+class ContactTable(QTableView):
+    def __init__(self, model: ContactTableModel):
+        super().__init__()
+        self._model = model
+        self._fitting_columns = False
+        self._columns_dragged = False
+        self.setObjectName("contactTable")
+        self.setModel(model)
+        self.setAlternatingRowColors(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        rows = self.verticalHeader()
+        rows.hide()
+        # Fixed: Qt never measures 100k rows, it multiplies.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 12)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setMinimumSectionSize(MIN_COLUMN_WIDTH)
+        header.sectionResized.connect(self._on_column_resized)
+        # Fitted columns fill the width exactly; a scroll bar for a pixel of rounding (or for
+        # the vertical bar arriving after the fit) would only get in the way.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.viewport().installEventFilter(self)
+        # The view's own sorting would sort any column; ours asks the Directory, and only for
+        # the columns it has an index for.
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._on_sort_clicked)
+
+
+    def eventFilter(self, watched, event) -> bool:
+        if (event.type() == QEvent.Type.Resize and watched is self.viewport()
+                and not self._columns_dragged):
+            self._fit_columns(event.size().width())
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self, width: int) -> None:
+        header = self.horizontalHeader()
+        metrics = self.fontMetrics()
+        # In a narrow window title and status give way, so names stay readable.
+        narrow = width < NARROW_LIST
+        shown = {c: s for c, s in COLUMN_SHARES.items() if not (narrow and c in OPTIONAL_COLUMNS)}
+        fixed = {column: max(map(metrics.horizontalAdvance, texts)) + 28
+                 for column, texts in TYPICAL_TEXT.items()
+                 if not (narrow and column in OPTIONAL_COLUMNS)}
+        rest = max(0, width - sum(fixed.values()) - 2)  # rounding must not add a scroll bar
+        total = sum(shown.values())
+        sizes = fixed | {column: rest * share // total for column, share in shown.items()}
+        self._fitting_columns = True  # hiding and sizing columns is not the user dragging
+        try:
+            for column in OPTIONAL_COLUMNS:
+                self.setColumnHidden(column, narrow)
+            for column, size in sizes.items():
+                header.resizeSection(column, max(MIN_COLUMN_WIDTH, size))
+        finally:
+            self._fitting_columns = False
+
+    def _on_column_resized(self, *_args) -> None:
+        if not self._fitting_columns:
+            self._columns_dragged = True
+            self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+
+    def _on_sort_clicked(self, column: int, order: Qt.SortOrder) -> None:
+        if Column(column) not in SORTABLE:
+            # Put the arrow back where the list really is sorted.
+            header = self.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(self._model.sort_column(), self._model.sort_order)
+            header.blockSignals(False)
+            return
+        self._model.sort(column, order)
