@@ -224,7 +224,7 @@ def _what(f: FieldChange) -> tuple[str, Any, Any]:
     """(field, before, after) as the history shows them; trash moves are said in words."""
     if f.op in ("insert", "bulk_insert"):
         return "(created)", None, None
-    if f.op == "delete":
+    if f.op in ("delete", "bulk_delete"):
         return "(deleted for good)", None, None
     if f.field == "deleted_at":
         return "(trash)", "in the trash" if f.before else "live", \
