@@ -19,7 +19,7 @@ import enum
 import getpass
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import cache
@@ -106,6 +106,9 @@ class Unit:
         self._docs: list[tuple] = []
         self._indexed: set[int] = set()
         self._whole = False
+        # Inside a savepoint: how to take back each note made since it began, newest last.
+        # (Copying every note at each savepoint made an import of n cards cost n squared.)
+        self._log: list[Callable[[], None]] | None = None
 
     @property
     def conn(self) -> Connection:
@@ -121,10 +124,11 @@ class Unit:
         wrote = self._wrote.get(entity)
         if wrote:  # another write on the way: its parts are unknown, so read all at commit
             for i in ids:
-                wrote.pop(i, None)
+                self._pop(wrote, i)
         wanted = [i for i in ids if i not in known and i not in new]
         if wanted:
-            known.update(images.read(self.conn, SPECS[entity], wanted))
+            for rid, image in images.read(self.conn, SPECS[entity], wanted).items():
+                self._put(known, rid, image)
 
     def stored(self, entity: Entity, rid: int) -> dict | None:
         """The record as stored now, if this unit has not changed it yet: what an editor's
@@ -138,10 +142,12 @@ class Unit:
     def wrote(self, entity: Entity, rid: int, parts: Iterable[str]) -> None:
         """The writer of a record rewrote its row and only these child lists / links: the
         others hold what its before-image holds. Any later will_change of it cancels this."""
-        self._wrote.setdefault(entity, {})[rid] = frozenset(parts)
+        self._put(self._wrote.setdefault(entity, {}), rid, frozenset(parts))
 
     def created(self, entity: Entity, ids: Iterable[int]) -> None:
-        self._created.setdefault(entity, {}).update(dict.fromkeys(ids))
+        made = self._created.setdefault(entity, {})
+        for rid in ids:
+            self._put(made, rid, None)
 
     def created_bulk(self, entity: Entity, ids: Iterable[int],
                      docs: list[tuple] | None = None, version: int = 1) -> None:
@@ -149,10 +155,10 @@ class Unit:
         their search documents, built from the same values as the rows (see
         SearchIndex.put_contacts), so a big import is not indexed by re-reading it."""
         ids = list(ids)
-        self._bulk.setdefault(entity, {}).setdefault(version, []).extend(ids)
+        self._extend(self._bulk.setdefault(entity, {}).setdefault(version, []), ids)
         if docs is not None:
-            self._docs.extend(docs)
-            self._indexed.update(ids)
+            self._extend(self._docs, docs)
+            self._indexed.update(ids)  # only read for ids in _bulk: nothing to take back
 
     def will_purge(self, entity: Entity, ids: Iterable[int]) -> None:
         """Records about to be deleted for good, and what the database will do to the records
@@ -169,11 +175,11 @@ class Unit:
         purged = self._purged.setdefault(entity, {})
         for i in ids:
             if i in made_here:  # made and unmade in one unit: nothing to journal
-                made_here.pop(i)
+                self._pop(made_here, i)
             elif i in earlier:
-                purged[i] = earlier.pop(i)
+                self._put(purged, i, self._pop(earlier, i))
             elif i in found:
-                purged[i] = found[i]
+                self._put(purged, i, found[i])
         self._dependants(spec, ids)
 
     def _purge_runs(self, spec: Spec, ids: list[int]) -> list[int]:
@@ -190,32 +196,60 @@ class Unit:
             if last - first + 1 < RUN:
                 rest.extend(range(first, last + 1))
                 continue
-            self._purged_runs.setdefault(spec.entity, []).append(
-                images.read_run(self.conn, spec, first, last))
+            self._extend(self._purged_runs.setdefault(spec.entity, []),
+                         [images.read_run(self.conn, spec, first, last)])
         return rest
 
     def touched(self, entity: Entity, ids: Iterable[int]) -> None:
         """Records whose stored fields did not change but whose display did (a contact shows
         its company's name): reported to views, not journaled."""
-        self._touched.setdefault(entity, set()).update(ids)
+        seen = self._touched.setdefault(entity, set())
+        added = set(ids) - seen
+        seen |= added
+        if self._log is not None and added:
+            self._log.append(lambda: seen.difference_update(added))
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A part of the unit that can fail alone (one record of an import): its rows and
         what it reported both roll back, the rest of the unit carries on."""
-        saved: list[dict[Entity, dict[int, Any]]] = [
-            {k: dict(v) for k, v in d.items()}
-            for d in (self._before, self._created, self._purged, self._wrote)]
-        bulk = {k: {v: list(ids) for v, ids in by.items()} for k, by in self._bulk.items()}
-        runs_ = {k: list(v) for k, v in self._purged_runs.items()}
-        touched = {k: set(v) for k, v in self._touched.items()}
+        outer, self._log = self._log, []
         try:
             with self.session.begin_nested():
                 yield
         except BaseException:
-            self._before, self._created, self._purged, self._wrote = saved
-            self._bulk, self._touched, self._purged_runs = bulk, touched, runs_
+            for take_back in reversed(self._log):
+                take_back()
+            self._log = outer
             raise
+        if outer is not None:  # an enclosing savepoint may still roll this one back
+            outer.extend(self._log)
+        self._log = outer
+
+    # The notes' mutations, each logged while a savepoint may take it back.
+
+    def _put(self, d: dict, key: Any, value: Any) -> None:
+        if self._log is not None:
+            if key in d:
+                old = d[key]
+                self._log.append(lambda: d.__setitem__(key, old))
+            else:
+                self._log.append(lambda: d.pop(key, None))
+        d[key] = value
+
+    def _pop(self, d: dict, key: Any) -> Any:
+        if key not in d:
+            return None
+        value = d.pop(key)
+        if self._log is not None:
+            self._log.append(lambda: d.__setitem__(key, value))
+        return value
+
+    def _extend(self, items: list, more: list) -> None:
+        start = len(items)
+        items.extend(more)
+        if self._log is not None:
+            self._log.append(lambda: items.__delitem__(slice(start, None)))
 
     def everything(self) -> None:
         """A whole-database change (restore): every view reloads; nothing to undo per record."""

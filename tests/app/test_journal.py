@@ -403,6 +403,36 @@ def test_emptying_a_trash_of_a_long_run_then_undo_brings_every_contact_back(s, d
     assert scalar(db_path, "SELECT count(*) FROM contacts") == 100
 
 
+def test_a_failed_savepoint_takes_back_its_rows_and_its_journal_notes_alone(s, db, db_path):
+    # What an import does per card: a card that fails rolls back alone, and the journal
+    # holds exactly what the unit kept, nested savepoints included.
+    keep = add(s, "Keep", "Me", title="Old")
+    gone = add(s, "Trashed", "One")
+    s.contacts.delete([gone])
+    with db.unit("Import cards.vcf", Origin.IMPORT) as tx:
+        first = contact_cases.create(tx, Contact(given="First"))
+        with pytest.raises(ValidationError), tx.savepoint():
+            contact_cases.create(tx, Contact(given="Doomed"))
+            contact_cases.update(tx, replace(contact_repo.get(tx.session, keep), title="New"))
+            contact_cases.purge(tx, [gone])
+            with tx.savepoint():  # succeeded, but inside the one that fails
+                contact_cases.bulk_create(tx, [Contact(given=f"Inner{i}") for i in range(3)])
+            raise ValidationError("card 2: bad N property")
+        with tx.savepoint():
+            second = contact_cases.create(tx, Contact(given="Second"))
+        with pytest.raises(ValidationError), tx.savepoint():
+            contact_cases.update(tx, replace(contact_repo.get(tx.session, keep), title="Newer"))
+            raise ValidationError("card 4: bad BDAY")
+    journaled = sorted((c.op, c.record_id) for c in changes(db, tx.seq))
+    assert journaled == sorted([("insert", first), ("insert", second)])
+    assert scalar(db_path, "SELECT title FROM contacts WHERE id = ?", (keep,)) == "Old"
+    assert scalar(db_path, "SELECT count(*) FROM contacts WHERE id = ?", (gone,)) == 1
+    assert sorted(found(s, "Inner")) == [] and found(s, "Doomed") == []
+    assert tx.changes.inserted == {Entity.CONTACT: frozenset({first, second})}
+    s.journal.undo()
+    assert sorted(s.directory.contact_ids()) == [keep]
+
+
 # --- revert -----------------------------------------------------------------------------------
 
 def test_revert_of_an_older_unit_whose_fields_nobody_touched_since(s):
