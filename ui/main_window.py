@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -26,6 +27,7 @@ from app.domain.changes import ChangeSet
 from app.services.directory import Directory
 from app.services.registry import Services
 from ui.contacts.detail_panel import ContactDetailPanel
+from ui.contacts.editor import ContactEditor
 from ui.contacts.table_model import ContactTableModel
 from ui.contacts.table_view import ContactTable
 from ui.edit_actions import EditActions
@@ -73,6 +75,8 @@ class MainWindow(QMainWindow):
         self.model = ContactTableModel(services.directory, self, run_query=self.reads.run)
         self._keep_id: int | None = None
         self._successor: int | None = None  # what to select once a delete has gone through
+        self._editors: list[ContactEditor] = []  # open (or opening) editors, new ones too
+        self._editing: dict[int, ContactEditor] = {}  # by the contact they edit
         self._jump_to_first = False
 
         self.search_field = QLineEdit()
@@ -94,6 +98,9 @@ class MainWindow(QMainWindow):
         self.empty_state.setTextFormat(Qt.TextFormat.RichText)
         self.welcome = Welcome()
         self.welcome.load_sample.connect(self.load_sample_data)
+        first = QPushButton("New Contact")
+        first.clicked.connect(self.new_contact)
+        self.welcome.add_button(first)
         self._list_pages = QStackedWidget()
         self._list_pages.addWidget(self.table)
         self._list_pages.addWidget(self.empty_state)
@@ -193,6 +200,21 @@ class MainWindow(QMainWindow):
             view_menu.addAction(go)
 
         contact_menu = self.menuBar().addMenu("&Contact")
+        self.new_action = QAction("&New Contact…", self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.new_contact)
+        contact_menu.addAction(self.new_action)
+        self.edit_action = QAction("&Edit Contact…", self)
+        self.edit_action.setShortcuts([QKeySequence("Ctrl+E"), QKeySequence("Return"),
+                                       QKeySequence("Enter")])
+        # Return opens the record only from the list; in a text box it means what it means.
+        self.edit_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.edit_action.setEnabled(False)
+        self.edit_action.triggered.connect(self.edit_current)
+        self.table.addAction(self.edit_action)
+        self.table.doubleClicked.connect(lambda _index: self.edit_current())
+        contact_menu.addAction(self.edit_action)
+        contact_menu.addSeparator()
         self.delete_action = QAction("&Delete", self)
         self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
         # Only while the list has the focus: in the search box Delete deletes text.
@@ -231,10 +253,57 @@ class MainWindow(QMainWindow):
     # --- gestures -----------------------------------------------------------------------------
 
     def closeEvent(self, event) -> None:  # noqa: N802  Qt's name
+        # Open editors first: each asks about unsaved changes, and one the user keeps (or
+        # one still saving) keeps the window open; nothing typed is lost by quitting.
+        for editor in list(self._editors):
+            if editor.isVisible():
+                editor.reject()
+            if editor.isVisible():
+                editor.raise_()
+                editor.activateWindow()
+                event.ignore()
+                return
         self.watch.stop()
         self.writer.wait()  # a save under way finishes before the window goes
         self.reads.wait()  # a search still running must not outlive the database connection
         super().closeEvent(event)
+
+    def new_contact(self) -> None:
+        self._track(ContactEditor.new(self.services, self.reads, self.writer, self))
+
+    def edit_current(self) -> None:
+        index = self.table.currentIndex()
+        cid = self.model.id_at(index.row()) if index.isValid() else None
+        if cid is None:
+            return
+        open_one = self._editing.get(cid)
+        if open_one is not None:  # one editor per contact (still loading, or up): bring it up
+            open_one.raise_()
+            open_one.activateWindow()
+            return
+        editor = ContactEditor.edit(self.services, self.reads, self.writer, cid, self)
+        self._editing[cid] = editor
+        self._track(editor)
+
+    def _track(self, editor: ContactEditor) -> None:
+        self._editors.append(editor)
+        editor.saved.connect(self._on_contact_saved)
+
+        def gone(*_args) -> None:
+            if editor in self._editors:
+                self._editors.remove(editor)
+            for cid, e in list(self._editing.items()):
+                if e is editor:
+                    del self._editing[cid]
+        editor.finished.connect(gone)
+        editor.destroyed.connect(gone)
+
+    def _on_contact_saved(self, contact_id: int) -> None:
+        # A new contact arrives with the list's next reload: select it then. An edited one
+        # is already where it was.
+        if self.model.row_of(contact_id) is None:
+            self._successor = contact_id
+            self.search_field.clear()
 
     def show_view(self, view: View) -> None:
         self.sidebar.setCurrentRow(view)  # _on_view_chosen does the rest
@@ -368,7 +437,9 @@ class MainWindow(QMainWindow):
             self._show_current()
 
     def _on_current_changed(self, *_args) -> None:
-        self.delete_action.setEnabled(bool(self.table.selectionModel().selectedRows()))
+        chosen = bool(self.table.selectionModel().selectedRows())
+        self.delete_action.setEnabled(chosen)
+        self.edit_action.setEnabled(chosen)
         self._show_current()
 
     def _show_current(self) -> None:

@@ -5,11 +5,14 @@ ContactService methods are the one-call wrappers the window and the command line
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
+from app.domain.account import Account
 from app.domain.changes import ChangeSet
 from app.domain.contact import Contact
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.groups import FieldOwner
+from app.services import accounts as account_cases
 from app.services.progress import CancelToken, Progress, no_progress
 from app.services.wording import plural
 from db.database import Database
@@ -155,6 +158,21 @@ class ContactService:
             if name:
                 return name
         return plural(len(unique), "contact")
+
+    def save(self, contact: Contact, *, new_account: str | None = None) -> ChangeSet:
+        """Create or update `contact` (what the editor's Save does), with a new account for
+        it made in the same unit when `new_account` names one: one Undo step, and a save that
+        fails or meets a conflict leaves no account behind. `contact` itself is not changed."""
+        verb = "Add" if contact.id is None else "Edit"
+        with self._db.unit(f"{verb} {contact.display_name or 'contact'}") as tx:
+            if new_account:
+                contact = replace(contact, account_id=account_cases.create(
+                    tx, Account(new_account)))
+            if contact.id is None:
+                create(tx, contact)
+            else:
+                update(tx, contact)
+        return tx.changes
 
     def delete(self, ids: Sequence[int]) -> ChangeSet:
         """Move to the trash; restore() brings them back."""

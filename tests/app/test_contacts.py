@@ -186,3 +186,29 @@ def test_resolving_a_contact_from_the_command_line(db):
         directory.resolve_contact("Ada")
     with pytest.raises(NotFoundError):
         directory.resolve_contact("Nobody")
+
+
+def test_saving_a_contact_with_a_new_company_is_one_undo_step(db):
+    from app.domain.conflict import ConflictError
+    from app.services.journal import JournalService
+
+    contacts, journal = ContactService(db), JournalService(db)
+    changes = contacts.save(Contact(given="Ada", family="Lovelace"),
+                            new_account="Analytical Engines Ltd")
+    cid, aid = changes.new_id(Entity.CONTACT), changes.new_id(Entity.ACCOUNT)
+    assert contacts.get(cid).account_name == "Analytical Engines Ltd"
+    assert journal.units(limit=1)[0].label == "Add Ada Lovelace"
+    journal.undo()
+    assert Directory(db).contacts() == [] and Directory(db).accounts() == []
+    # A save that meets a conflict leaves no company behind, and the caller's contact is
+    # untouched, so the editor can try again.
+    journal.redo()
+    stale = contacts.get(cid)
+    moved = contacts.get(cid)
+    moved.title = "Countess"
+    contacts.update(moved)
+    stale.title = "Analyst"
+    with pytest.raises(ConflictError):
+        contacts.save(stale, new_account="Babbage & Co")
+    assert stale.account_id == aid
+    assert [a.name for a in Directory(db).accounts()] == ["Analytical Engines Ltd"]

@@ -197,7 +197,8 @@ def test_menus_offer_only_what_exists(open_window):
     menus = {m.title(): [a.text() for a in m.actions()]
              for m in (a.menu() for a in window.menuBar().actions())}
     assert menus == {"&File": ["&Quit"], "&Edit": ["&Undo", "&Redo", "", "&Find…"],
-                     "&View": ["Contacts", "Trash"], "&Contact": ["&Delete"],
+                     "&View": ["Contacts", "Trash"],
+                     "&Contact": ["&New Contact…", "&Edit Contact…", "", "&Delete"],
                      "&Help": ["&About Rolodeck"]}
     quit_action = window.menuBar().actions()[0].menu().actions()[0]
     assert quit_action.shortcut().toString() == "Ctrl+Q"

@@ -207,3 +207,65 @@ def test_the_trash_search_finds_by_name(qtbot, window):
     qtbot.keyClicks(window.trash.search_field, "lovel")
     qtbot.waitUntil(lambda: trash_names(window) == ["Ada Lovelace"])
     assert window.count_label.text() == "1 in the Trash match “lovel”"
+
+
+# --- the editor, from the window -----------------------------------------------------------
+
+def open_editors(w: MainWindow) -> list:
+    return [e for e in w._editors if e.isVisible()]
+
+
+def test_new_contact_from_the_window_is_in_the_list_and_selected(qtbot, window):
+    qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(open_editors(window)) == 1)
+    editor = open_editors(window)[0]
+    qtbot.waitUntil(lambda: editor.ready)
+    qtbot.keyClicks(editor.form.given, "Katherine")
+    qtbot.keyClicks(editor.form.family, "Johnson")
+    with qtbot.waitSignal(editor.saved, timeout=5000):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Katherine Johnson" in names(window))
+    settle(qtbot, window)
+    current = window.table.currentIndex()
+    assert window.model.index(current.row(), Column.NAME).data() == "Katherine Johnson"
+    assert window.edit.undo.text() == "&Undo Add Katherine Johnson"
+
+
+def test_enter_on_the_list_opens_the_contact_and_an_edit_shows_in_the_row(qtbot, window):
+    select(qtbot, window, "Grace Hopper")
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(open_editors(window)) == 1)
+    editor = open_editors(window)[0]
+    qtbot.waitUntil(lambda: editor.ready and editor.form.given.text() == "Grace")
+    qtbot.keyClicks(editor.form.title, "Rear Admiral")
+    with qtbot.waitSignal(editor.saved, timeout=5000):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    row = window.model.row_of(editor.contact_id)
+    qtbot.waitUntil(lambda: window.model.index(row, Column.TITLE).data() == "Rear Admiral")
+    # Enter again on the same contact brings up one editor, not a second.
+    window.activateWindow()
+    window.table.setFocus()
+    qtbot.waitUntil(lambda: window.table.hasFocus())
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(open_editors(window)) == 1)
+    qtbot.wait(200)
+    assert len(open_editors(window)) == 1
+
+
+def test_quitting_with_unsaved_typing_in_an_editor_asks_and_keeps_it(qtbot, window,
+                                                                       monkeypatch):
+    import ui.contacts.editor as editor_module
+    from ui.contacts import unsaved
+
+    window.new_contact()
+    editor = open_editors(window)[0]
+    qtbot.waitUntil(lambda: editor.ready)
+    qtbot.keyClicks(editor.form.given, "Half-typed")
+    asked = []
+    monkeypatch.setattr(editor_module, "ask_about_changes", lambda _parent, name: (
+        asked.append(name), unsaved.Answer.KEEP_EDITING)[1])
+    window.close()
+    assert asked == ["Half-typed"]
+    assert window.isVisible() and editor.isVisible()
+    assert editor.form.given.text() == "Half-typed"
