@@ -4,6 +4,7 @@ unless something changed the same records since, in which case it says which and
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -98,20 +99,23 @@ class JournalService:
 
     def history(self, entity: Entity, record_id: int, limit: int = 200) -> list[FieldChange]:
         """What changed in one record, when, by whom, newest first: one entry per field."""
-        spec = SPECS[entity]
+        shown, decode = SPECS[entity].shown, images.decode
         with self._db.read() as s:
-            rows = store.record_changes(s.connection(), entity, record_id, limit)
+            rows = store.record_history(s.connection(), entity, record_id, limit)
+        # One JSON array for all the updates: a thousand small loads cost three times that.
+        diffs = iter(json.loads("[" + ",".join(
+            r[-1] for r in rows if r[2] == "update" and r[-1]) + "]"))
         out: list[FieldChange] = []
-        for c in rows:
-            base = (c.id, c.unit.seq, c.unit.created_at, c.unit.actor, c.unit.label,
-                    c.unit.origin, c.op)
-            if c.op == "update":
-                for field, (before, after) in (c.fields or {}).items():
-                    if spec.shown(field):
-                        out.append(FieldChange(*base, field, images.decode(before),
-                                               images.decode(after)))
-            else:
-                out.append(FieldChange(*base, None, None, None))
+        add = out.append
+        for change_id, seq, op, when, actor, label, origin, fields in rows:
+            if op != "update":
+                add(FieldChange(change_id, seq, when, actor, label, origin, op, None, None,
+                                None))
+            elif fields:
+                for field, (before, after) in next(diffs).items():
+                    if shown(field):
+                        add(FieldChange(change_id, seq, when, actor, label, origin, op, field,
+                                        decode(before), decode(after)))
         return out
 
     def restore_value(self, entity: Entity, record_id: int, change_id: int,

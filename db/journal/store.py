@@ -4,10 +4,13 @@ on, and pruning by age and size."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, bindparam, delete, func, select
 
 from app.domain.changes import Entity
 from db.models import JournalChangeRow, JournalUnitRow, SettingRow, utcnow
@@ -80,26 +83,63 @@ def _change(r, info: UnitInfo) -> ChangeRow:
                      r.version, json.loads(r.fields) if r.fields else None)
 
 
+# A record's own rows are one lookup in ix_journal_changes_record; a bulk insert (or a run
+# deleted for good) is one row for a range of ids, so one that covers this record starts
+# below it (a range that starts at the record is one of its own rows, and was listed twice
+# when this said `<=`). Ranges can overlap (a redo puts an undone import back as a new
+# range), so every one below is looked at: the cost an index on the bulk rows would remove.
+CHANGE_COLUMNS = (JC.c.id, JC.c.unit_seq, JC.c.op, JC.c.record_id, JC.c.last_id,
+                  JC.c.record_uid, JC.c.version, JC.c.fields,
+                  *(JU.c[n] for n in ("label", "origin", "actor", "created_at", "reverts",
+                                      "reverted_by", "whole", "records")))
+HISTORY_COLUMNS = (JC.c.id, JC.c.unit_seq, JC.c.op, JU.c.created_at, JU.c.actor, JU.c.label,
+                   JU.c.origin, JC.c.fields)
+
+
+@cache
+def _record_statement(columns: tuple):
+    """A record's change rows with their units as `columns`, built once: building this
+    SELECT costs more than running it."""
+    entity: Any = bindparam("entity")
+    rid: Any = bindparam("record_id")
+    joined = JC.join(JU, JU.c.seq == JC.c.unit_seq)
+    mine = select(*columns).select_from(joined).where(JC.c.entity == entity,
+                                                      JC.c.record_id == rid)
+    bulk = select(*columns).select_from(joined).where(
+        JC.c.entity == entity, JC.c.op.in_(("bulk_insert", "bulk_delete")),
+        JC.c.record_id < rid, JC.c.last_id >= rid)
+    return (mine.union_all(bulk).order_by(JC.c.unit_seq.desc(), JC.c.id.desc())
+            .limit(bindparam("limit")))
+
+
+def _record_rows(conn: Connection, columns: tuple, entity: Entity, record_id: int,
+                 limit: int) -> Sequence[Any]:
+    return conn.execute(_record_statement(columns), {
+        "entity": entity.value, "record_id": record_id, "limit": limit}).all()
+
+
 def record_changes(conn: Connection, entity: Entity, record_id: int,
                    limit: int = 200) -> list[ChangeRow]:
-    """What happened to one record, newest first (bulk inserts found by their id range).
-    Two plain queries: the record's change rows, then their units once each."""
-    cols = (JC.c.id, JC.c.unit_seq, JC.c.op, JC.c.record_id, JC.c.last_id, JC.c.record_uid,
-            JC.c.version, JC.c.fields)
-    mine = select(*cols).where(JC.c.entity == entity.value, JC.c.record_id == record_id)
-    bulk = select(*cols).where(JC.c.entity == entity.value, JC.c.op == "bulk_insert",
-                               JC.c.record_id <= record_id, JC.c.last_id >= record_id)
-    rows = conn.execute(mine.union_all(bulk).order_by(JC.c.unit_seq.desc(), JC.c.id.desc())
-                        .limit(limit)).all()
-    seqs = sorted({r.unit_seq for r in rows})
+    """What happened to one record, newest first (bulk inserts found by their id range)."""
     infos: dict[int, UnitInfo] = {}
-    for i in range(0, len(seqs), 900):
-        for u in conn.execute(select(JU).where(JU.c.seq.in_(seqs[i:i + 900]))):
-            infos[u.seq] = _unit(u)
     loads = json.loads
-    return [ChangeRow(r.id, infos[r.unit_seq], entity, r.op, r.record_id, r.last_id,
-                      r.record_uid, r.version, loads(r.fields) if r.fields else None)
-            for r in rows]
+    out = []
+    for r in _record_rows(conn, CHANGE_COLUMNS, entity, record_id, limit):
+        info = infos.get(r.unit_seq)
+        if info is None:
+            info = infos[r.unit_seq] = UnitInfo(r.unit_seq, r.label, r.origin, r.actor,
+                                                r.created_at, r.reverts, r.reverted_by,
+                                                r.whole, r.records)
+        out.append(ChangeRow(r.id, info, entity, r.op, r.record_id, r.last_id, r.record_uid,
+                             r.version, loads(r.fields) if r.fields else None))
+    return out
+
+
+def record_history(conn: Connection, entity: Entity, record_id: int,
+                   limit: int = 200) -> Sequence[Any]:
+    """record_changes for a history view: rows of (change id, unit seq, op, unit created_at,
+    actor, label, origin, fields as stored JSON text), with none of the rest built."""
+    return _record_rows(conn, HISTORY_COLUMNS, entity, record_id, limit)
 
 
 def later_change(conn: Connection, entity: Entity, record_id: int, after_seq: int,

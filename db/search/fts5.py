@@ -151,13 +151,18 @@ def _drop(cur, table: str, ids: Iterable[int], kind: int | None = None) -> None:
 
 
 def contact_doc(cid: int, display: str, nickname: str, title: str, department: str,
-                emails: list[str], phones: list[str], notes: str) -> tuple:
+                emails: list[str], phones: list[str], notes: str, *,
+                _not_digits: bytes = bytes(range(48)) + bytes(range(58, 128))) -> tuple:
     """(id, name, detail, body, digits): in Python what _CONTACT_DOCS and _CONTACT_PHONES
     build in SQL, for the bulk path (a test checks both give the same rows)."""
     name = display if not nickname or nickname in display else f"{display} {nickname}"
     name = f"{name} {_variants(name)}"
     detail = f"{title} {department} {' '.join(emails)}"
-    digits = " ".join(_digits(p) for p in phones).strip()
+    # An import runs this 100,000 times. An ASCII number (nearly every one) sheds what is not
+    # 0-9 in one bytes.translate, a third of the regex's cost; ASCII has no other digits, so
+    # the result is _digits' (which any other number goes through, as in the SQL).
+    digits = " ".join([p.encode().translate(None, _not_digits).decode()
+                       if p and p.isascii() else _digits(p) for p in phones]).strip()
     return cid, name, detail, notes, digits
 
 
@@ -199,8 +204,9 @@ class Fts5Index:
         try:
             cur.executemany(f"INSERT INTO {PEOPLE}(rowid, name, detail, body) VALUES (?, ?, ?, ?)",
                             [(2 * cid, name, detail, body) for cid, name, detail, body, _ in docs])
+            # By position: a starred target builds a list per document.
             cur.executemany(f"INSERT INTO {PHONES}(rowid, digits) VALUES (?, ?)",
-                            [(2 * cid, digits) for cid, *_, digits in docs if digits])
+                            [(2 * d[0], d[4]) for d in docs if d[4]])
         finally:
             cur.close()
 

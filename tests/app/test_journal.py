@@ -691,3 +691,12 @@ def test_a_unit_named_after_a_hostile_file_name_is_still_journaled(db, label):
     stored = s.journal.units(1)[0].label
     assert stored.startswith(label[:8]) and len(stored) <= 512
     assert s.journal.undo_target().seq == s.journal.last_seq()
+
+
+def test_every_record_of_an_undone_run_lists_its_deletion_in_its_history(s, shoe):
+    made = sorted(s.contacts.bulk_create([_rich(i) for i in range(70)]).inserted[
+        Entity.CONTACT])
+    s.journal.undo()
+    for rid in (made[0], made[35], made[-1]):
+        ops = [f.op for f in s.journal.history(Entity.CONTACT, rid)]
+        assert ops == ["bulk_delete", "bulk_insert"], (rid, ops)
