@@ -26,9 +26,6 @@ The word lists are plain text under resources/sample (see its README).
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -39,7 +36,7 @@ from app.domain.errors import ValidationError
 from app.sample import organizing, people, sales, timeline, words
 from app.sample.draw import Uids, stream
 from app.sample.meter import Meter
-from app.services.progress import CancelToken, Progress, no_progress
+from app.services.progress import CancelToken, Progress, no_progress, paused_collection
 from db.repositories import bulk_records
 from db.unit import Origin
 
@@ -88,26 +85,11 @@ def generate(services: Services, *, contacts: int = 300, seed: int = 7,
     lists = words.load()
     meter = Meter(plan.total, progress, cancel)
     meter.check()
-    with _no_cycle_collection(), \
+    with paused_collection(), \
             services.db.unit(f"Add sample data ({contacts:,} contacts)", Origin.SAMPLE) as tx:
         made = _fill(tx.session, plan, lists, seed, today, meter, full_details)
         meter.check()  # a cancel during the last chunk still leaves nothing behind
     return made
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector. Millions of short-lived records trigger it over and
-    over, and each full pass walks the whole growing heap: a fifth of the run at 100k contacts.
-    The records form no cycles (reference counting frees them), and the previous state comes
-    back however the run ends."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _fill(s: Session, plan: Plan, lists: words.Words, seed: int, today: date,

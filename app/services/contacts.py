@@ -13,7 +13,7 @@ from app.domain.contact import Contact
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.groups import FieldOwner
 from app.services import accounts as account_cases
-from app.services.progress import CancelToken, Progress, no_progress
+from app.services.progress import CancelToken, Progress, no_progress, paused_collection
 from app.services.wording import plural
 from db.database import Database
 from db.repositories import bulk
@@ -49,11 +49,12 @@ def bulk_create(tx: Unit, contacts: Sequence[Contact], cancel: CancelToken | Non
             raise ValidationError(f"Contact {i} ({c.display_name or 'unnamed'}): {exc}") \
                 from exc
     ids: list[int] = []
-    for start in range(0, len(contacts), BULK_CHUNK):
-        if cancel:
-            cancel.raise_if_set()
-        ids += bulk.add_contacts(tx.session, contacts[start:start + BULK_CHUNK])
-        progress(len(ids), len(contacts))
+    with paused_collection():
+        for start in range(0, len(contacts), BULK_CHUNK):
+            if cancel:
+                cancel.raise_if_set()
+            ids += bulk.add_contacts(tx.session, contacts[start:start + BULK_CHUNK])
+            progress(len(ids), len(contacts))
     return ids
 
 

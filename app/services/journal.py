@@ -11,6 +11,7 @@ from typing import Any
 
 from app.domain.changes import ChangeSet, Entity
 from app.domain.errors import NotFoundError, ValidationError
+from app.services.progress import paused_collection
 from db.database import Database
 from db.journal import images, store
 from db.journal.revert import RevertRefused, revert
@@ -77,7 +78,8 @@ class JournalService:
         return self._revert(target, Origin.REVERT, f"Revert '{target.label}'")
 
     def _revert(self, target: UnitInfo, origin: Origin, label: str) -> ChangeSet:
-        with self._db.unit(label, origin, reverts=target.seq) as tx:
+        # Undoing an import reads and journals every record it made: big work.
+        with paused_collection(), self._db.unit(label, origin, reverts=target.seq) as tx:
             revert(tx, target.seq)
         return tx.changes
 

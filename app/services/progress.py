@@ -3,8 +3,10 @@ The UI adapts these to a progress bar and a Cancel button."""
 
 from __future__ import annotations
 
+import gc
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from app.domain.errors import RolodeckError
 
@@ -34,3 +36,18 @@ class CancelToken:
 
 def no_progress(done: int, total: int) -> None:
     """The default sink."""
+
+
+@contextmanager
+def paused_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector for big work (an import, its undo, the sample data):
+    hundreds of thousands of short-lived rows trigger it over and over, and each full pass
+    walks the whole growing heap, a tenth to a fifth of the run. The rows form no cycles
+    (reference counting frees them), and the previous state comes back however it ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
