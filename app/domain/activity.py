@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from app.domain.errors import ValidationError
 from app.domain.record import SyncedRecord
@@ -77,9 +78,29 @@ class Activity(SyncedRecord):
             self.rrule = normalize_rule(self.rrule, self.start, tz)
 
 
-@dataclass(frozen=True)
-class Occurrence:
-    """One concrete occurrence of an activity, as an agenda shows it."""
+class Planned(NamedTuple):
+    """What an agenda needs of an activity: enough to expand and show it, not to edit it.
+    Reading a whole Activity (attendees, extra properties, record times) for every one in a
+    window costs more than expanding them."""
+
+    id: int
+    kind: ActivityKind
+    regarding: str
+    all_day: bool
+    priority: Priority
+    location: str
+    cleared: bool  # a one-off's status; a series' occurrences are cleared one by one
+    schedule: Schedule
+
+    @property
+    def recurring(self) -> bool:
+        return bool(self.schedule.rule)
+
+
+class Occurrence(NamedTuple):
+    """One concrete occurrence of an activity, as an agenda shows it. (A tuple: a week's
+    agenda makes tens of thousands, and a frozen dataclass costs three times as much to
+    make.)"""
 
     activity_id: int
     key: datetime  # the occurrence's original wall-clock start

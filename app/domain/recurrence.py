@@ -10,11 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
+from typing import Any, Literal, NamedTuple, overload
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
 from app.domain.errors import ValidationError
+from app.domain.rrule_fast import clear_caches as clear_rule_caches
 from app.domain.rrule_jump import plan
 
 MAX_OCCURRENCES = 5000
@@ -119,13 +121,127 @@ def _local_until(value: str, tz: tzinfo | None) -> str:
         raise ValidationError(f"UNTIL '{value}' is not a date or date-time") from exc
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """One occurrence: `key` is its original wall-clock start (the RECURRENCE-ID)."""
 
     key: datetime
     start: datetime
     end: datetime
+
+
+# (key, start, end, the start as a UTC instant to sort by)
+TimedSlot = tuple[datetime, datetime, datetime, datetime]
+
+
+class _Zone:
+    """What one zone has already worked out. Series share wall-clock starts (9:00 on Mondays
+    in Berlin) and windows, and placing a wall time in its zone is most of an expansion's
+    cost otherwise; more so in a viewer's dateutil zone, whose offsets are Python code."""
+
+    __slots__ = ("tz", "places", "windows", "shown")
+
+    def __init__(self, tz: tzinfo):
+        self.tz = tz  # held, so the id it is filed under is not reused
+        self.places: dict[datetime, tuple[datetime, datetime | None]] = {}
+        self.windows: dict[tuple[datetime, datetime, timedelta, int, int], _Window] = {}
+        self.shown: dict[datetime, datetime] = {}  # an aware time: the same in this zone
+
+
+_ZONES: dict[int, _Zone] = {}
+_PLACES_LIMIT = 100_000
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def _zone_memo(tz: tzinfo) -> _Zone:
+    memo = _ZONES.get(id(tz))
+    if memo is None:
+        if len(_ZONES) >= 64:  # viewers' zones made afresh, in a long-running window
+            _ZONES.clear()
+        memo = _ZONES[id(tz)] = _Zone(tz)
+    return memo
+
+
+def clear_caches() -> None:
+    """Forget every parsed rule and placed time: for benchmarks that measure a cold start."""
+    _ZONES.clear()
+    plan.cache_clear()
+    clear_rule_caches()
+
+
+def _remember(memo: dict, key: datetime, value: Any) -> Any:
+    if len(memo) >= _PLACES_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+class Shown:
+    """`when.astimezone(tz)`, remembered: an agenda shows thousands of starts and ends in the
+    viewer's zone, many at the same instants, and a dateutil zone (the machine's, as the
+    command line reads it) converts each in Python. Unchanged at the calendar's edges.
+    A caller in a hot loop may look in `seen` first for a time with fold=0, catching KeyError
+    and OverflowError."""
+
+    def __init__(self, tz: tzinfo):
+        self.tz = tz
+        # Keyed by the aware time itself: equal keys are the same instant (Python never finds
+        # a time in a fold or gap equal to one in another zone, so those only miss).
+        self.seen = _zone_memo(tz).shown
+
+    def __call__(self, when: datetime) -> datetime:
+        if when.tzinfo is self.tz:
+            return when
+        try:
+            if when.fold:  # equal to its fold=0 twin in its own zone, yet another instant
+                return when.astimezone(self.tz)
+            found = self.seen.get(when)
+            return (_remember(self.seen, when, when.astimezone(self.tz)) if found is None
+                    else found)
+        except OverflowError:
+            return when
+
+
+def placed(wall: datetime, tz: tzinfo) -> tuple[datetime, datetime | None]:
+    """localize(wall, tz) and its UTC instant (None where that would leave the calendar),
+    remembered for the next series with the same start."""
+    if wall.fold:  # equal to its fold=0 twin, yet the later of the two
+        return _place(wall, tz)
+    places = _zone_memo(tz).places
+    found = places.get(wall)
+    return _remember(places, wall, _place(wall, tz)) if found is None else found
+
+
+def _place(wall: datetime, tz: tzinfo) -> tuple[datetime, datetime | None]:
+    aware = wall.replace(tzinfo=tz)
+    try:
+        utc = aware.astimezone(UTC)
+        return utc.astimezone(tz), utc
+    except OverflowError:
+        return aware, None
+
+
+# A window as one zone sees it: the wall times worth expanding (lo, hi); the window in UTC
+# (the calendar's last instant where that overflows, and then utc False); and a start this
+# late ends after the window starts, whatever the offsets (each within a day of UTC), so its
+# end need not be compared (the last instant where no such start exists).
+_Window = tuple[datetime, datetime, datetime, datetime, datetime, bool]
+
+
+def _window(window_start: datetime, window_end: datetime, duration: timedelta,
+            tz: tzinfo) -> _Window:
+    # Work in wall time with a day of slack either side, then compare exact instants.
+    day = timedelta(days=1)
+    lo = _shift(_wall(_shift(window_start, -duration), tz), -day)
+    hi = _shift(_wall(window_end, tz), day)
+    try:
+        start_utc, end_utc = window_start.astimezone(UTC), window_end.astimezone(UTC)
+    except OverflowError:
+        return lo, hi, _NEVER, _NEVER, _NEVER, False
+    try:
+        surely_after = start_utc + 2 * day if duration >= timedelta(0) else _NEVER
+    except OverflowError:
+        surely_after = _NEVER
+    return lo, hi, start_utc, end_utc, surely_after, True
 
 
 @dataclass(frozen=True)
@@ -144,28 +260,77 @@ class Schedule:
         """Occurrences overlapping [window_start, window_end) (aware datetimes), in order.
         The rule is restarted near the window, so the cost follows the window's occurrences,
         not the series' age: cheap enough to ask for, say, the last 30 days of every series."""
-        tz = self._zone(viewer)
-        skip = set(self.exdates)
-        # Work in wall time with a day of slack either side, then compare exact instants.
-        day = timedelta(days=1)
-        lo = _shift(_wall(_shift(window_start, -self.duration), tz), -day)
-        hi = _shift(_wall(window_end, tz), day)
+        return self._expand(window_start, window_end, viewer, limit, False)
+
+    def timed_slots(self, window_start: datetime, window_end: datetime, viewer: tzinfo,
+                    limit: int = MAX_OCCURRENCES) -> list[TimedSlot]:
+        """slots(), each with its start as a UTC instant to sort by (the start itself at the
+        calendar's edges): sorting thousands of starts in as many zones would otherwise
+        convert both sides of every comparison."""
+        return self._expand(window_start, window_end, viewer, limit, True)
+
+    @overload
+    def _expand(self, window_start: datetime, window_end: datetime, viewer: tzinfo,
+                limit: int, timed: Literal[False]) -> list[Slot]: ...
+
+    @overload
+    def _expand(self, window_start: datetime, window_end: datetime, viewer: tzinfo,
+                limit: int, timed: Literal[True]) -> list[TimedSlot]: ...
+
+    def _expand(self, window_start: datetime, window_end: datetime, viewer: tzinfo,
+                limit: int, timed: bool) -> list[Slot] | list[TimedSlot]:
+        tz = _zone(self.tz) if self.tz else viewer
+        memo = _ZONES.get(id(tz)) or _zone_memo(tz)
+        duration = self.duration
+        # Times that differ only in fold are equal in their own zone, yet other instants.
+        key = (window_start, window_end, duration, window_start.fold, window_end.fold)
+        w = memo.windows.get(key)
+        if w is None:
+            if len(memo.windows) >= 256:
+                memo.windows.clear()
+            w = memo.windows[key] = _window(window_start, window_end, duration, tz)
+        lo, hi, ws, we, after, utc = w
         walls: Iterable[datetime]
         if self.rule:
-            walls = plan(self.rule, self.start).walls(max(lo, self.start), hi)
+            p = plan(self.rule, self.start)
+            walls = (p.fast or p).walls(max(lo, self.start), hi)
         else:
             walls = (self.start,) if lo <= self.start <= hi else ()
-        out: list[Slot] = []
+        skip = frozenset(self.exdates) if len(self.exdates) > 4 else self.exdates
+        places = memo.places
+        # Instants are compared in UTC, but a floating item in the viewer's zone is compared
+        # as Python compares times in one zone, as wall times (cheap, too).
+        exact = utc and window_start.tzinfo is not tz and window_end.tzinfo is not tz
+        folded = self.start.fold  # only a one-off's start can be the later 1:30 of a fold
+        make = tuple.__new__  # Slot(...) without the call through its __new__
+        out: list = []
+        if limit <= 0:
+            return out
         for wall in walls:
+            if skip and wall in skip:
+                continue
+            placed = places.get(wall)
+            if placed is None or folded:
+                placed = _place(wall, tz) if folded else _remember(places, wall,
+                                                                    _place(wall, tz))
+            start, start_utc = placed
+            try:
+                end = start + duration
+            except OverflowError:
+                end = _shift(start, duration)
+            if exact and start_utc is not None:
+                if start_utc >= we or start_utc < after and not (
+                        end > ws or not duration and start_utc >= ws):
+                    continue
+            elif not (end > window_start and start < window_end or (
+                    not duration and window_start <= start < window_end)):
+                continue
+            if timed:
+                out.append((wall, start, end, start if start_utc is None else start_utc))
+            else:
+                out.append(make(Slot, (wall, start, end)))
             if len(out) >= limit:
                 break
-            if wall in skip:
-                continue
-            start = localize(wall, tz)
-            end = _shift(start, self.duration)
-            if end > window_start and start < window_end or (
-                    not self.duration and window_start <= start < window_end):
-                out.append(Slot(wall, start, end))
         return out
 
     def occurs_at(self, wall: datetime) -> bool:

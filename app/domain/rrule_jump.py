@@ -8,17 +8,22 @@ whole number of periods on, with its implicit parts spelled out (a monthly rule'
 month, a yearly rule's month and day, which dateutil would otherwise take from the new start).
 So the rule is restarted one period before the window. Rules whose occurrences depend on how
 many came before (COUNT) are walked from the start as before; the COUNT bounds that walk.
+
+All this is the fallback: the common simple rules are expanded by arithmetic (rrule_fast),
+without dateutil or its parsing, which costs more than a week's expansion.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from math import lcm
 from typing import Literal
 
 from dateutil.rrule import rrule, rrulestr
+
+from app.domain.rrule_fast import compile_rule
 
 # A COUNT rule longer than this is treated as having no end when its end is asked for.
 MAX_WALK = 100_000
@@ -41,13 +46,32 @@ class Plan:
     def __init__(self, rule: str, start: datetime):
         self.rule = rule
         self.start = start
-        self.parts = _parts(rule)
-        self.freq = self.parts.get("FREQ", "").upper()
-        self.interval = int(self.parts.get("INTERVAL", "1") or 1)
+        self.fast = compile_rule(rule, start)
+        if self.fast is None:
+            self.whole  # noqa: B018  parsed now: an invalid rule fails here, as it always did
+
+    # Parsed only when dateutil is to expand the rule: an agenda asks for thousands of plans.
+    @cached_property
+    def parts(self) -> dict[str, str]:
+        return _parts(self.rule)
+
+    @cached_property
+    def freq(self) -> str:
+        return self.parts.get("FREQ", "").upper()
+
+    @cached_property
+    def interval(self) -> int:
+        return int(self.parts.get("INTERVAL", "1") or 1)
+
+    @cached_property
+    def periodic(self) -> bool:
         # BYxxx filters and BYSETPOS work within each period, so only COUNT, which numbers
         # the occurrences from the first, ties a rule to its start.
-        self.periodic = "COUNT" not in self.parts
-        self.whole = _parsed(rule, start)
+        return "COUNT" not in self.parts
+
+    @cached_property
+    def whole(self) -> rrule:
+        return _parsed(self.rule, self.start)
 
     def _restart(self, lo: datetime) -> tuple[datetime, str] | None:
         """A start a whole number of periods on, one period before `lo`, and the rule with
@@ -93,8 +117,13 @@ class Plan:
             return None
         return moved, ";".join(f"{k}={v}" for k, v in parts.items())
 
-    def walls(self, lo: datetime, hi: datetime) -> Iterator[datetime]:
+    def walls(self, lo: datetime, hi: datetime) -> Iterable[datetime]:
         """Occurrences (wall clock) from `lo` to `hi`, both included, in order."""
+        if self.fast is not None:
+            return self.fast.walls(lo, hi)
+        return self._walk(lo, hi)
+
+    def _walk(self, lo: datetime, hi: datetime) -> Iterator[datetime]:
         restart = self._restart(lo)
         source = self.whole if restart is None else _rule(restart[1], restart[0])
         try:

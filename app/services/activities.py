@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
+from operator import itemgetter
 
-from app.domain.activity import Activity, ActivityKind, ActivityStatus, Occurrence
+from app.domain.activity import Activity, ActivityKind, ActivityStatus, Occurrence, Planned
 from app.domain.changes import ChangeSet, Entity
 from app.domain.errors import ValidationError
 from app.domain.history import HistoryItem, HistoryKind, Outcome
 from app.domain.record import stored_id
-from app.domain.recurrence import localize, zone
+from app.domain.recurrence import Shown, TimedSlot, localize, placed, zone
+from app.services.progress import paused_collection
 from db.database import Database
 from db.repositories import activities as repo
 from db.repositories import history as history_repo
@@ -142,49 +144,163 @@ class ActivityService:
                     include_cleared: bool = True,
                     contact_id: int | None = None) -> list[Occurrence]:
         """Every occurrence overlapping [start, end) (aware datetimes), recurrences expanded in
-        their own zone; all-day and floating items are read in `viewer`'s zone."""
-        if start.tzinfo is None or end.tzinfo is None:
-            raise ValidationError("An agenda range needs time zones")
-        if end <= start:
-            raise ValidationError("An agenda range must end after it starts")
-        with self._db.read() as s:
+        their own zone; all-day and floating items are read in `viewer`'s zone. Starts and
+        ends are given in `viewer`'s zone (the same instants), as an agenda shows them."""
+        _check_range(start, end)
+        with paused_collection(), self._db.read() as s:
             conn = s.connection()
-            found = repo.candidates(conn, start.astimezone(UTC), end.astimezone(UTC),
-                                    include_cleared=include_cleared, contact_id=contact_id)
-            ids = [stored_id(a) for a in found]
-            cleared = repo.cleared_keys(conn, [stored_id(a) for a in found if a.recurring])
-            names = repo.attendee_names(conn, ids)
-        out: list[Occurrence] = []
-        for a in found:
-            for slot in a.schedule.slots(start, end, viewer):
-                done = ((a.id, slot.key) in cleared if a.recurring
-                        else a.status == ActivityStatus.CLEARED)
-                if done and not include_cleared:
-                    continue
-                out.append(Occurrence(
-                    stored_id(a), slot.key, slot.start, slot.end, a.kind, a.regarding, a.all_day,
-                    a.priority, a.location, a.recurring, done, tuple(names.get(stored_id(a), ()))))
-        out.sort(key=lambda o: (o.start, o.activity_id))
-        return out
+            found = repo.in_window(conn, start.astimezone(UTC), end.astimezone(UTC),
+                                   include_cleared=include_cleared, contact_id=contact_id)
+            # Cleared keys and names only for what has an occurrence here: a series can be
+            # live and still skip the window (the first Monday of the month, say).
+            expanded = _expand(found, start, end, viewer)
+            cleared, names = _details(conn, expanded)
+            return _in_order(_occurrences(expanded, cleared, names, viewer,
+                                          include_cleared=include_cleared))
 
     def overdue(self, before: datetime, viewer: tzinfo,
                 lookback_days: int = OVERDUE_SERIES_DAYS) -> list[Occurrence]:
         """Open one-off activities that started before `before` and were never cleared, and
         the occurrences of repeating ones in the last `lookback_days` that nobody cleared (a
         weekly call missed yesterday is overdue; one missed in March is not still due in
-        June). Oldest first."""
-        with self._db.read() as s:
+        June). Oldest first; in `viewer`'s zone, as occurrences() gives them."""
+        back = before - timedelta(days=lookback_days)
+        _check_range(back, before)
+        with paused_collection(), self._db.read() as s:
             conn = s.connection()
-            found = repo.overdue_singles(conn, before.astimezone(UTC) + timedelta(hours=14))
-            names = repo.attendee_names(conn, [stored_id(a) for a in found])
-        out = []
-        for a in found:
-            started = localize(a.start, zone(a.tz) or viewer)
-            if started < before:
-                out.append(Occurrence(stored_id(a), a.start, started, started + a.duration, a.kind,
-                                      a.regarding, a.all_day, a.priority, a.location, False,
-                                      False, tuple(names.get(stored_id(a), ()))))
-        missed = [o for o in self.occurrences(before - timedelta(days=lookback_days), before,
-                                              viewer, include_cleared=False)
-                  if o.recurring and o.start < before]
-        return sorted(out + missed, key=lambda o: (o.start, o.activity_id))
+            late = _late(repo.open_singles(conn, before.astimezone(UTC) + _FLOATING),
+                         before, viewer)
+            series = repo.in_window(conn, back.astimezone(UTC), before.astimezone(UTC),
+                                    include_cleared=False, recurring_only=True)
+            missed = _expand([a for a in series if a.recurring], back, before, viewer)
+            cleared, names = _details(conn, missed, late)
+            return self._overdue_of(late, missed, cleared, names, before, viewer)
+
+    def due_and_overdue(self, start: datetime, end: datetime, viewer: tzinfo,
+                        lookback_days: int = OVERDUE_SERIES_DAYS,
+                        ) -> tuple[list[Occurrence], list[Occurrence]]:
+        """occurrences(start, end, viewer, include_cleared=False) and overdue(start, viewer),
+        from one read: what the two read overlaps (every live series, the open one-offs), and
+        reading it is most of their cost. Each activity is kept to the windows its stored
+        bounds reach, as the two queries would keep it."""
+        back = start - timedelta(days=lookback_days)
+        _check_range(back, start)
+        _check_range(start, end)
+        start_utc, end_utc, back_utc = (t.astimezone(UTC) for t in (start, end, back))
+        due: list[_Expanded] = []
+        missed: list[_Expanded] = []
+        with paused_collection(), self._db.read() as s:
+            conn = s.connection()
+            for a, first, last in repo.series_in(conn, back_utc, end_utc):
+                if (last is None or last >= start_utc) and (
+                        slots := a.schedule.timed_slots(start, end, viewer)):
+                    due.append((a, slots))
+                if a.recurring and first < start_utc and (
+                        slots := a.schedule.timed_slots(back, start, viewer)):
+                    missed.append((a, slots))
+            singles = repo.open_singles(conn, max(end_utc, start_utc + _FLOATING))
+            due += _expand([a for a, first, last in singles
+                            if first < end_utc and (last is None or last >= start_utc)],
+                           start, end, viewer)
+            late = _late([b for b in singles if b[1] < start_utc + _FLOATING], start, viewer)
+            cleared, names = _details(conn, due + missed, late)
+            return (_in_order(_occurrences(due, cleared, names, viewer, include_cleared=False)),
+                    self._overdue_of(late, missed, cleared, names, start, viewer))
+
+    @staticmethod
+    def _overdue_of(late: list[_Late], missed: list[_Expanded],
+                    cleared: set[tuple[int, datetime]], names: dict[int, list[str]],
+                    before: datetime, viewer: tzinfo) -> list[Occurrence]:
+        shown = Shown(viewer)
+        out: list[_Sortable] = [
+            (instant, a.id, Occurrence(
+                a.id, a.schedule.start, shown(started), shown(started + a.schedule.duration),
+                a.kind, a.regarding, a.all_day, a.priority, a.location, False, False,
+                tuple(names.get(a.id, ()))))
+            for a, started, instant in late]
+        out += _occurrences(missed, cleared, names, viewer, include_cleared=False,
+                            starts_before=before)
+        return _in_order(out)
+
+
+# What the stored bounds of a floating (all-day) activity allow for the viewer's zone.
+_FLOATING = timedelta(hours=14)
+# An activity with its occurrences in a window, and a one-off that is late: with its start
+# (in its zone) and that start as a UTC instant.
+_Expanded = tuple[Planned, list[TimedSlot]]
+_Late = tuple[Planned, datetime, datetime]
+
+
+def _check_range(start: datetime, end: datetime) -> None:
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValidationError("An agenda range needs time zones")
+    if end <= start:
+        raise ValidationError("An agenda range must end after it starts")
+
+
+def _expand(found: list[Planned], start: datetime, end: datetime,
+            viewer: tzinfo) -> list[_Expanded]:
+    return [(a, slots) for a in found if (slots := a.schedule.timed_slots(start, end, viewer))]
+
+
+def _late(singles: list[repo.Bounded], before: datetime, viewer: tzinfo) -> list[_Late]:
+    out = []
+    for a, _, _ in singles:
+        started, instant = placed(a.schedule.start, zone(a.schedule.tz) or viewer)
+        if started < before:
+            out.append((a, started, started if instant is None else instant))
+    return out
+
+
+def _details(conn, expanded: list[_Expanded], late: Sequence[_Late] = (),
+             ) -> tuple[set[tuple[int, datetime]], dict[int, list[str]]]:
+    """The cleared occurrences of the series, and everyone's attendees' names."""
+    ids = list(dict.fromkeys([a.id for a, _ in expanded] + [a.id for a, _, _ in late]))
+    cleared = repo.cleared_keys(conn, list(dict.fromkeys(
+        a.id for a, _ in expanded if a.recurring)))
+    return cleared, repo.attendee_names(conn, ids)
+
+
+def _occurrences(expanded: list[_Expanded], cleared: set[tuple[int, datetime]],
+                 names: dict[int, list[str]], viewer: tzinfo, *, include_cleared: bool,
+                 starts_before: datetime | None = None) -> list[_Sortable]:
+    """The occurrences of each activity's slots; with `starts_before`, only those that start
+    before it, compared as the occurrence's own start always was."""
+    shown = Shown(viewer)
+    seen = shown.seen
+    make = tuple.__new__  # Occurrence(...) without the call through its __new__
+    out: list[_Sortable] = []
+    for a, slots in expanded:
+        aid, recurring = a.id, a.recurring
+        who = tuple(names.get(aid, ()))
+        for key, slot_start, slot_end, instant in slots:
+            if starts_before is not None and not slot_start < starts_before:
+                continue
+            done = (aid, key) in cleared if recurring else a.cleared
+            if done and not include_cleared:
+                continue
+            if slot_start.tzinfo is not viewer:  # Shown, without a call per time
+                try:
+                    if slot_start.fold or slot_end.fold:
+                        raise KeyError
+                    slot_start, slot_end = seen[slot_start], seen[slot_end]
+                except (KeyError, OverflowError):
+                    slot_start, slot_end = shown(slot_start), shown(slot_end)
+            out.append((instant, aid, make(Occurrence, (
+                aid, key, slot_start, slot_end, a.kind, a.regarding, a.all_day, a.priority,
+                a.location, recurring, done, who))))
+    return out
+
+
+# An occurrence with what it sorts by: its start as a UTC instant, then its activity's id.
+_Sortable = tuple[datetime, int, Occurrence]
+
+
+def _in_order(items: list[_Sortable]) -> list[Occurrence]:
+    """Sorted by start instant, then activity id. Sorting by the occurrences' own starts would
+    compare instants in many zones, converting both sides of every comparison."""
+    items.sort(key=_ORDER)
+    return [occurrence for _, _, occurrence in items]
+
+
+_ORDER = itemgetter(0, 1)

@@ -23,8 +23,7 @@ class TodayService:
     def summary(self, day: date, viewer: tzinfo) -> TodaySummary:
         start = datetime.combine(day, time(), viewer)
         end = datetime.combine(day + timedelta(days=1), time(), viewer)
-        due = self._activities.occurrences(start, end, viewer, include_cleared=False)
-        overdue = self._activities.overdue(start, viewer)
+        due, overdue = self._activities.due_and_overdue(start, end, viewer)
         return TodaySummary(day, due, overdue, self.birthdays(day), self._quotes.open_totals(day))
 
     def birthdays(self, day: date, days: int = BIRTHDAY_DAYS) -> list[Birthday]:
