@@ -449,7 +449,20 @@ class MainWindow(QMainWindow):
         index = self.table.currentIndex()
         chosen = index.isValid() and self.table.selectionModel().isRowSelected(
             index.row(), QModelIndex())
-        self.detail.show_summary(self.model.summary(index.row()) if chosen else None)
+        summary = self.model.summary(index.row()) if chosen else None
+        self.detail.show_summary(summary)
+        if summary is None:
+            return
+        # The row has one e-mail and one phone; the pane shows every way to reach them, read
+        # off the GUI thread (and dropped if the user has moved on by then).
+        cid, contacts = summary.id, self.services.contacts
+
+        def shown(contact) -> None:
+            now = self.model.id_at(self.table.currentIndex().row())
+            if now == cid:
+                self.detail.show_contact(contact)
+
+        self.reads.run(lambda: contacts.get(cid), shown, lambda _error: None)
 
     def _update_chrome(self) -> None:
         """Status bar, empty state and header, from what the list now holds."""

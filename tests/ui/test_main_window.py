@@ -343,3 +343,31 @@ def test_a_small_window_keeps_names_readable_and_long_emails_inside_the_pane(db,
     assert f"mailto:{long_mail}" in email.text()
     window.resize(1280, 800)
     qtbot.waitUntil(lambda: not window.table.isColumnHidden(Column.TITLE))
+
+
+def test_the_record_pane_shows_every_way_to_reach_the_contact(db, qtbot, open_window):
+    from app.domain.contact import Address, Website
+    from app.domain.dates import PartialDate
+
+    svc = ContactService(db)
+    svc.create(Contact(given="Priya", family="Raman", tags=["VIP"],
+                       birthday=PartialDate(4, 15),
+                       phones=[Phone("+234 801 555 0192", "work"),
+                               Phone("+44 20 7946 0958", "mobile")],
+                       emails=[Email("p.raman@lagos.example"), Email("priya@home.example",
+                                                                     "home")],
+                       addresses=[Address("12 Marina Rd", "Lagos", country="Nigeria")],
+                       websites=[Website("lagos-timber.example")]))
+    svc.create(Contact(given="Zed", family="Plain"))
+    window = open_window()
+    click_row(qtbot, window, 0)
+    pane = window.detail
+    qtbot.waitUntil(lambda: len(pane.extra_values) >= 5)
+    shown = " | ".join(w.text() for w in pane.extra_values)
+    assert "mailto:priya@home.example" in shown and "tel:+442079460958" in shown
+    assert "12 Marina Rd" in shown and "openstreetmap.org/search?query=12%20Marina%20Rd" in shown
+    assert "https://lagos-timber.example" in shown and "15 April" in shown and "VIP" in shown
+    click_row(qtbot, window, 1)
+    qtbot.waitUntil(lambda: pane.name.text() == "Zed Plain")
+    qtbot.wait(100)
+    assert pane.extra_values == []  # nothing of the previous contact stays behind

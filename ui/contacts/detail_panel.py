@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import html
+import urllib.parse
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -10,12 +12,15 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from app.domain.contact import Contact
+from app.domain.dates import PartialDate
 from app.domain.summaries import ContactSummary
 from ui.contacts.table_model import status_label
 
@@ -56,17 +61,19 @@ class ContactDetailPanel(QFrame):
         titles.setSpacing(2)
         titles.addWidget(self.name)
         titles.addWidget(self.role)
+        titles.addWidget(self.status, 0, Qt.AlignmentFlag.AlignLeft)
         head.addLayout(titles, 1)
 
         form = QFormLayout()
+        self._form = form
+        self._extra: list[QLabel] = []  # the value labels of rows show_contact added
         form.setHorizontalSpacing(16)
         form.setVerticalSpacing(10)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         # Long company e-mail addresses go under their caption rather than off the edge.
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        for caption, value in (("E-mail", self.email), ("Phone", self.phone),
-                               ("Status", self.status)):
+        for caption, value in (("E-mail", self.email), ("Phone", self.phone)):
             label = QLabel(caption)
             label.setObjectName("detailCaption")
             form.addRow(label, value)
@@ -83,8 +90,16 @@ class ContactDetailPanel(QFrame):
         layout.addLayout(form)
         layout.addStretch(1)
 
+        # A contact with many addresses and numbers scrolls instead of being cut off.
+        scroll = QScrollArea()
+        scroll.setObjectName("detailScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        card.setObjectName("detailPanel")
+        scroll.setWidget(card)
         self._pages.addWidget(self.placeholder)
-        self._pages.addWidget(card)
+        self._pages.addWidget(scroll)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self._pages)
@@ -99,6 +114,8 @@ class ContactDetailPanel(QFrame):
         return label
 
     def show_summary(self, contact: ContactSummary | None) -> None:
+        """What the list row knows, at once; show_contact adds the rest when it is read."""
+        self._clear_extra()
         if contact is None:
             self._pages.setCurrentWidget(self.placeholder)
             return
@@ -115,6 +132,55 @@ class ContactDetailPanel(QFrame):
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
         self._pages.setCurrentIndex(1)
+
+    def show_contact(self, contact: Contact) -> None:
+        """Every way to reach the contact: all phones and e-mails (each a link), addresses
+        with a map link, web sites, IM handles, birthday and tags."""
+        self._clear_extra()
+        self.email.set_value(contact.emails[0].value if contact.emails else "")
+        self.phone.set_value(contact.phones[0].value if contact.phones else "")
+        # More e-mails under the first, more phones under the first, the rest after them.
+        at = 1
+        for e in contact.emails[1:]:
+            self._add_row(f"E-mail ({e.label})" if e.label else "E-mail",
+                          _linked("mailto:", e.value), at)
+            at += 1
+        at += 1
+        for ph in contact.phones[1:]:
+            self._add_row(f"Phone ({ph.label})" if ph.label else "Phone",
+                          _linked("tel:", ph.value), at)
+            at += 1
+        for a in contact.addresses:
+            lines = [x for x in (a.po_box, a.extended, a.street,
+                                 " ".join(y for y in (a.postal_code, a.locality) if y),
+                                 a.region, a.country) if x]
+            if lines:
+                self._add_row(f"Address ({a.label})" if a.label else "Address",
+                              _address(lines))
+        for w in contact.websites:
+            self._add_row("Web", _linked("", w.url))
+        for m in contact.ims:
+            self._add_row(m.service or "Chat", _text(m.handle))
+        if contact.birthday is not None:
+            self._add_row("Birthday", _text(_day(contact.birthday)))
+        if contact.tags:
+            self._add_row("Tags", _text(", ".join(contact.tags)))
+
+    @property
+    def extra_values(self) -> list[QLabel]:
+        """The value labels show_contact added (more e-mails and phones, addresses...)."""
+        return list(self._extra)
+
+    def _add_row(self, caption: str, value: QLabel, at: int = -1) -> None:
+        label = QLabel(caption)
+        label.setObjectName("detailCaption")
+        self._form.insertRow(at, label, value)
+        self._extra.append(value)
+
+    def _clear_extra(self) -> None:
+        for value in self._extra:
+            self._form.removeRow(value)
+        self._extra.clear()
 
 
 class LinkLabel(QLabel):
@@ -150,6 +216,41 @@ class LinkLabel(QLabel):
         self.setToolTip(self._value if shown != self._value else "")
 
 
+def _day(d: PartialDate) -> str:
+    """"15 April" or "15 April 1990": a birthday as people say it."""
+    month = calendar.month_name[d.month]
+    return f"{d.day} {month}" if d.year is None else f"{d.day} {month} {d.year}"
+
+
+def _text(value: str) -> QLabel:
+    label = QLabel(html.escape(value))
+    label.setObjectName("detailValue")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _linked(scheme: str, value: str) -> QLabel:
+    link = LinkLabel(scheme)
+    link.set_value(value)
+    return link
+
+
+def _address(lines: list[str]) -> QLabel:
+    """The address on its lines, and a link that opens it on a map in the browser."""
+    query = urllib.parse.quote(", ".join(lines))
+    label = QLabel("<br>".join(html.escape(x) for x in lines)
+                   + f"<br><a style='{LINK_STYLE}' href='https://www.openstreetmap.org/"
+                     f"search?query={query}'>Show on map</a>")
+    label.setObjectName("detailValue")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+    label.setOpenExternalLinks(True)
+    return label
+
+
 def _initials(name: str) -> str:
     words = [w for w in name.replace("@", " ").split() if w[:1].isalnum()]
     return "".join(w[0] for w in (words[:1] + words[1:][-1:])).upper() or "?"
@@ -158,6 +259,11 @@ def _initials(name: str) -> str:
 def _link(scheme: str, value: str, shown: str | None = None) -> str:
     if not value:
         return "<span style='color:#8a8f98'>—</span>"
-    target = value if scheme == "mailto:" else "".join(c for c in value if c.isdigit() or c == "+")
+    if scheme == "tel:":
+        target = "".join(c for c in value if c.isdigit() or c == "+")
+    elif scheme == "":  # a web site: as given, with a scheme when it has none
+        target = value if "://" in value else f"https://{value}"
+    else:
+        target = value
     return (f"<a style='{LINK_STYLE}' href='{html.escape(scheme + target)}'>"
             f"{html.escape(value if shown is None else shown)}</a>")
