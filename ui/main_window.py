@@ -28,7 +28,7 @@ from app.services.directory import Directory
 from app.services.registry import Services
 from ui.contacts.detail_panel import ContactDetailPanel
 from ui.contacts.editor import ContactEditor
-from ui.contacts.table_model import ContactTableModel
+from ui.contacts.table_model import ContactTableModel, selected_ids
 from ui.contacts.table_view import ContactTable
 from ui.edit_actions import EditActions
 from ui.progress import Task
@@ -330,8 +330,7 @@ class MainWindow(QMainWindow):
             self.count_label.setText(text)
 
     def selected_ids(self) -> list[int]:
-        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
-        return [cid for cid in map(self.model.id_at, rows) if cid is not None]
+        return selected_ids(self.table)
 
     def delete_selected(self) -> None:
         """Move the selected contacts to the trash; Ctrl+Z brings them back."""
@@ -339,9 +338,8 @@ class MainWindow(QMainWindow):
         if not ids:
             return
         contacts = self.services.contacts
-        names = [s.display_name for s in map(self.model.summary, self._rows_of(ids)) if s]
-        what = names[0] if len(ids) == 1 and names else f"{len(ids):,} contacts"
-        self._successor = self._neighbour(set(ids))
+        what = self.model.named(ids)
+        self._successor = self.model.neighbour(set(ids))
         self.writer.run(lambda: contacts.delete(ids), lambda _changes: self.statusBar()
                         .showMessage(f"Deleted {what}. {self._undo_key()} undoes it.", 8000))
 
@@ -365,21 +363,6 @@ class MainWindow(QMainWindow):
         self.welcome.sample_button.setEnabled(False)
         self.sample_task = Task(self.writer, self, "Adding sample data…", work, done,
                                 cancelled=lambda: self.welcome.sample_button.setEnabled(True))
-
-    def _neighbour(self, going: set[int]) -> int | None:
-        """The contact to select once `going` leave the list: the next one below them, else
-        the one above (as a mail reader moves on to the next message)."""
-        rows = self._rows_of(list(going))
-        if not rows:
-            return None
-        for row in (*range(max(rows) + 1, self.model.rowCount()), *range(min(rows) - 1, -1, -1)):
-            cid = self.model.id_at(row)
-            if cid is not None and cid not in going:
-                return cid
-        return None
-
-    def _rows_of(self, ids: list[int]) -> list[int]:
-        return [r for r in map(self.model.row_of, ids) if r is not None]
 
     def _undo_key(self) -> str:
         return self.edit.undo.shortcut().toString(QKeySequence.SequenceFormat.NativeText)

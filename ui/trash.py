@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.changes import ChangeSet
 from app.services.registry import Services
-from ui.contacts.table_model import ContactTableModel
+from ui.contacts.table_model import ContactTableModel, selected_ids
 from ui.tasks import ReadPool, Writer
 
 EMPTY_TRASH = ("<h2>The Trash is empty</h2>"
@@ -131,8 +131,7 @@ class TrashPage(QWidget):
             self.model.apply_changes(changes)
 
     def selected_ids(self) -> list[int]:
-        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
-        return [cid for cid in map(self.model.id_at, rows) if cid is not None]
+        return selected_ids(self.table)
 
     def restore_selected(self) -> None:
         ids = self.selected_ids()
@@ -165,24 +164,10 @@ class TrashPage(QWidget):
             "Emptied the Trash. Ctrl+Z undoes it."))
 
     def _write(self, ids: list[int], op, said: str) -> None:
-        names = [s.display_name for s in map(self.model.summary, self._rows(ids)) if s]
-        what = names[0] if len(ids) == 1 and names else f"{len(ids):,} contacts"
-        self._successor = self._neighbour(set(ids))
+        what = self.model.named(ids)
+        self._successor = self.model.neighbour(set(ids))
         self.writer.run(lambda: op(ids), lambda _c: self.said.emit(
             f"{said} {what}. Ctrl+Z undoes it."))
-
-    def _rows(self, ids: list[int]) -> list[int]:
-        return [r for r in map(self.model.row_of, ids) if r is not None]
-
-    def _neighbour(self, going: set[int]) -> int | None:
-        rows = self._rows(list(going))
-        if not rows:
-            return None
-        for row in (*range(max(rows) + 1, self.model.rowCount()), *range(min(rows) - 1, -1, -1)):
-            cid = self.model.id_at(row)
-            if cid is not None and cid not in going:
-                return cid
-        return None
 
     def _on_reset(self) -> None:
         rows, text = self.model.rowCount(), self.model.query.strip()

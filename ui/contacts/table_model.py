@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView
 
 from app.domain.changes import ChangeSet, Entity
 from app.domain.summaries import ContactSummary
@@ -221,6 +222,29 @@ class ContactTableModel(QAbstractTableModel):
             self._row_of = {cid: row for row, cid in enumerate(self._ids)}
         return self._row_of.get(contact_id)
 
+    def rows_of(self, ids: Iterable[int]) -> list[int]:
+        return [r for r in map(self.row_of, ids) if r is not None]
+
+    def neighbour(self, going: set[int]) -> int | None:
+        """The contact to select once `going` leave the list: the next one below them, else
+        the one above (as a mail reader moves on to the next message)."""
+        rows = self.rows_of(going)
+        if not rows:
+            return None
+        for row in (*range(max(rows) + 1, len(self._ids)), *range(min(rows) - 1, -1, -1)):
+            cid = self._ids[row]
+            if cid not in going:
+                return cid
+        return None
+
+    def named(self, ids: Sequence[int]) -> str:
+        """How a status message names `ids`: the contact's name for one, else a count."""
+        if len(ids) == 1:
+            found = [s for s in map(self.summary, self.rows_of(ids)) if s]
+            if found:
+                return found[0].display_name
+        return f"{len(ids):,} contacts"
+
     def summary(self, row: int) -> ContactSummary | None:
         """The display row for `row` if its page has been read; otherwise the page is asked
         for (off the GUI thread in the window) and the row is painted when it arrives, with
@@ -336,3 +360,11 @@ def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
         else:
             out.append((row, row))
     return out
+
+
+def selected_ids(view: QAbstractItemView) -> list[int]:
+    """The ids of the rows selected in `view` (over a ContactTableModel), top to bottom."""
+    model = view.model()
+    assert isinstance(model, ContactTableModel)
+    rows = sorted(i.row() for i in view.selectionModel().selectedRows())
+    return [cid for cid in map(model.id_at, rows) if cid is not None]
