@@ -10,12 +10,13 @@ from dataclasses import replace
 from app.domain.account import Account
 from app.domain.changes import ChangeSet
 from app.domain.contact import Contact
-from app.domain.errors import NotFoundError, ValidationError
+from app.domain.errors import ValidationError
 from app.domain.groups import FieldOwner
 from app.services import accounts as account_cases
 from app.services.progress import CancelToken, Progress, no_progress, paused_collection
 from app.services.wording import plural
 from db.database import Database
+from db.queries import directory as directory_queries
 from db.repositories import bulk
 from db.repositories import contacts as repo
 from db.repositories import organize as organize_repo
@@ -152,12 +153,10 @@ class ContactService:
         name when there is one ("Delete Ada Lovelace"), else a count."""
         unique = set(ids)
         if len(unique) == 1:
-            try:
-                name = self.get(next(iter(unique)), include_deleted=True).display_name
-            except NotFoundError:
-                name = ""
-            if name:
-                return name
+            with self._db.read() as s:  # the list's one-row summary: a name, not a contact
+                found = directory_queries.contact_summaries(s.connection(), list(unique))
+            if found and found[0].display_name:
+                return found[0].display_name
         return plural(len(unique), "contact")
 
     def save(self, contact: Contact, *, new_account: str | None = None) -> ChangeSet:
