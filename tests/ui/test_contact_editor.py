@@ -142,7 +142,7 @@ def test_a_contact_typed_into_a_new_editor_is_saved_and_found(env, qtbot):
     assert not env.writer.busy and editor.isVisible()
     email = form.emails.rows[0]
     assert isinstance(email, EmailRow)
-    qtbot.keyClicks(email.address, "p.raman@lagostimber.example")
+    qtbot.keyClicks(email.first_box(), "p.raman@lagostimber.example")
     qtbot.keyClicks(form.account.box.lineEdit(), "Lagos Timber")
     assert "not an account yet" in form.account.note.text()
     form.status.setCurrentIndex(form.status.findData(ContactStatus.CUSTOMER))

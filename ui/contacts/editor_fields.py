@@ -7,6 +7,7 @@ an import brought along stay as they were read."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -223,53 +224,46 @@ class PhoneRow(DetailRow):
             self.number.setText(formatted)
 
 
-class EmailRow(DetailRow):
-    KIND = Email
-    NOUN = "e-mail address"
+class OneBoxRow(DetailRow):
+    """A detail that is one value in one box (an e-mail address, a web address)."""
+
+    FIELD = "value"  # the dataclass field the box holds
+    PLACEHOLDER = ""
+    NAME = ""  # what a screen reader calls the box
+    CHECK: Callable[[str], str | None]
 
     def _value_layout(self) -> QHBoxLayout:
-        self.address = _box("name@example.com")
-        self.address.setAccessibleName("E-mail address")
+        self.box = _box(self.PLACEHOLDER)
+        self.box.setAccessibleName(self.NAME)
         line = QHBoxLayout()
-        line.addWidget(self.address)
+        line.addWidget(self.box)
         return line
 
     def _boxes(self) -> list[QLineEdit]:
-        return [self.address]
+        return [self.box]
 
-    def _fill(self, original: Email) -> None:
-        self.address.setText(original.value)
+    def _fill(self, original) -> None:
+        self.box.setText(getattr(original, self.FIELD))
 
     def values(self) -> dict[str, str]:
-        return {"value": self.address.text()}
+        return {self.FIELD: self.box.text()}
 
     def problem(self) -> str | None:
-        return check_email(self.address.text())
+        return type(self).CHECK(self.box.text())
 
 
-class WebsiteRow(DetailRow):
+class EmailRow(OneBoxRow):
+    KIND = Email
+    NOUN = "e-mail address"
+    PLACEHOLDER, NAME, CHECK = "name@example.com", "E-mail address", staticmethod(check_email)
+
+
+class WebsiteRow(OneBoxRow):
     KIND = Website
     NOUN = "web site"
     LABELS = ("work", "home", "blog", "other")
-
-    def _value_layout(self) -> QHBoxLayout:
-        self.url = _box("example.com")
-        self.url.setAccessibleName("Web address")
-        line = QHBoxLayout()
-        line.addWidget(self.url)
-        return line
-
-    def _boxes(self) -> list[QLineEdit]:
-        return [self.url]
-
-    def _fill(self, original: Website) -> None:
-        self.url.setText(original.url)
-
-    def values(self) -> dict[str, str]:
-        return {"url": self.url.text()}
-
-    def problem(self) -> str | None:
-        return check_url(self.url.text())
+    FIELD = "url"
+    PLACEHOLDER, NAME, CHECK = "example.com", "Web address", staticmethod(check_url)
 
 
 IM_SERVICES = ("Signal", "Skype", "Slack", "Teams", "Telegram", "WhatsApp", "Matrix", "XMPP")
