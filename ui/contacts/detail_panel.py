@@ -25,6 +25,7 @@ from app.domain.summaries import ContactSummary
 from ui.contacts.table_model import status_label
 
 LINK_STYLE = "color:#2a5db0; text-decoration:none"
+NARROW_PANE = 330  # px below which values go under their captions
 
 
 class ContactDetailPanel(QFrame):
@@ -165,6 +166,14 @@ class ContactDetailPanel(QFrame):
             self._add_row("Birthday", _text(_day(contact.birthday)))
         if contact.tags:
             self._add_row("Tags", _text(", ".join(contact.tags)))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802  Qt's name
+        super().resizeEvent(event)
+        # A narrow pane puts each value under its caption, so an address or e-mail gets the
+        # pane's whole width rather than what the captions leave of it.
+        narrow = event.size().width() < NARROW_PANE
+        self._form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows if narrow
+                                    else QFormLayout.RowWrapPolicy.WrapLongRows)
 
     @property
     def extra_values(self) -> list[QLabel]:
