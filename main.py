@@ -151,6 +151,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                         help=f"database file (default: $ROLODECK_DB or {_DEFAULT_DB}); "
                              "may also follow the command")
     parser.add_argument("--version", action="version", version="Rolodeck 0.1.0")
+    shots = parser.add_argument_group("screenshots (draw the window to a PNG and exit)")
+    shots.add_argument("--screenshot", metavar="PATH", type=_utf8_argument("--screenshot"),
+                       help="render the window on the database to PATH (PNG) and exit")
+    shots.add_argument("--view", default="contacts",
+                       choices=("contacts", "contact", "trash", "editor"),
+                       help="the view to render (default: contacts)")
+    shots.add_argument("--size", metavar="WxH", default="1280x800",
+                       help="the window's size in pixels (default: 1280x800)")
     # Commands may create the database unless they say they only read (set_defaults).
     parser.set_defaults(writes=True)
     add_commands(parser.add_subparsers(dest="command", metavar="COMMAND"),
@@ -185,6 +193,27 @@ def run_gui(path: Path) -> int:
         services.close()
 
 
+def screenshot(path: Path, args) -> int:
+    # A picture needs no screen: offscreen unless the caller chose a platform.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from app.services.registry import Services
+    from ui.app import application
+    from ui.screenshot import parse_size, shoot
+
+    size = parse_size(args.size)
+    out = Path(args.screenshot).expanduser()
+    services = Services.open(path)
+    _started()
+    try:
+        application()
+        image = shoot(services, out, args.view, size)
+    finally:
+        services.close()
+    print(f"Saved the {args.view} view ({image.width()}x{image.height()}) to "
+          f"{one_line(str(out))}")
+    return 0
+
+
 def open_for(args, path: Path):
     """The services for a command. A command that only reads creates nothing: a mistyped
     --db must not leave an empty database (and its folders) behind."""
@@ -209,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         path = database_path(args.db)
         if args.command is None:
+            if args.screenshot:
+                return screenshot(path, args)
             return run_gui(path)
         services = open_for(args, path)
         _started()

@@ -93,6 +93,29 @@ class Directory:
                 break
         return found
 
+    LETTER_SORTS = (ContactSort.NAME, ContactSort.FAMILY, ContactSort.COMPANY)
+
+    def letter_row(self, letter: str, sort: ContactSort, *, rows: int,
+                   descending: bool = False, trash: bool = False) -> int:
+        """The row of the first contact filed under `letter` ("a".."z", or "#" for names
+        that begin with a digit or another script, filed after z) in an unsearched list of
+        `rows` contacts sorted by `sort`."""
+        from db.queries.rolodex import count_before
+
+        if sort not in self.LETTER_SORTS:
+            raise ValueError(f"a list sorted by {sort} has no letters")
+        start = "{" if letter == "#" else letter.casefold()  # "{" is the code after "z"
+        if not (start == "{" or (len(start) == 1 and "a" <= start <= "z")):
+            raise ValueError(f"not a letter of the strip: {letter!r}")
+        with self._db.read() as s:
+            conn = s.connection()
+            if not descending:
+                return min(rows, count_before(conn, sort, start, trash=trash))
+            # Reversed, the letter's first row comes after every row filed after it (and,
+            # by company, after the contacts with no company, which then come first).
+            after = "\U0010ffff" if start == "{" else chr(ord(start) + 1)
+            return max(0, rows - count_before(conn, sort, after, trash=trash))
+
     def contact_summaries(self, ids: Sequence[int]) -> list[ContactSummary]:
         with self._db.read() as s:
             return q.contact_summaries(s.connection(), ids)

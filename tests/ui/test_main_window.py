@@ -79,40 +79,40 @@ def test_lists_every_contact_by_name(three, open_window):
     assert window.windowTitle() == "Rolodeck — /tmp/rolodeck.db"
     assert visible_names(window) == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
     assert window.count_label.text() == "3 contacts"
-    assert window.table.isVisible() and not window.empty_state.isVisible()
+    assert window.table.isVisible() and not window.contacts.empty_state.isVisible()
 
 
 def test_typing_a_search_narrows_the_list_after_a_pause(three, open_window, qtbot):
     window = open_window()
-    qtbot.keyClicks(window.search_field, "hop")
+    qtbot.keyClicks(window.contacts.search_field, "hop")
     qtbot.waitUntil(lambda: window.table.model().rowCount() == 1)
     assert visible_names(window) == ["Grace Hopper"]
     assert window.count_label.text() == "1 match for “hop”"
 
-    window.search_field.clear()
+    window.contacts.search_field.clear()
     qtbot.waitUntil(lambda: window.table.model().rowCount() == 3)
     assert window.count_label.text() == "3 contacts"
 
 
 def test_a_search_that_finds_nothing_says_so(three, open_window, qtbot):
     window = open_window()
-    qtbot.keyClicks(window.search_field, "zzyzx")
-    qtbot.waitUntil(lambda: window.empty_state.isVisible())
-    assert "No matches for “zzyzx”" in window.empty_state.text()
+    qtbot.keyClicks(window.contacts.search_field, "zzyzx")
+    qtbot.waitUntil(lambda: window.contacts.empty_state.isVisible())
+    assert "No matches for “zzyzx”" in window.contacts.empty_state.text()
     assert window.count_label.text() == "No matches for “zzyzx”"
 
 
 def test_selecting_a_contact_shows_it_in_the_detail_pane(three, open_window, qtbot):
     window = open_window()
-    assert window.detail.placeholder.isVisible()
+    assert window.contacts.detail.placeholder.isVisible()
 
     click_row(qtbot, window, 2)
-    assert window.detail.name.text() == "Grace Hopper"
-    assert window.detail.role.text() == "Rear Admiral at Acme Ltd"
-    assert "grace@navy.example" in window.detail.email.text()
-    assert "+1 555 0100" in window.detail.phone.text()
-    assert window.detail.status.text() == "Customer"
-    assert window.detail.name.isVisible()
+    assert window.contacts.detail.name.text() == "Grace Hopper"
+    assert window.contacts.detail.role.text() == "Rear Admiral at Acme Ltd"
+    assert "grace@navy.example" in window.contacts.detail.email.text()
+    assert "+1 555 0100" in window.contacts.detail.phone.text()
+    assert window.contacts.detail.status.text() == "Customer"
+    assert window.contacts.detail.name.isVisible()
 
 
 def test_the_selection_survives_a_new_contact_arriving(db, three, open_window, qtbot):
@@ -123,16 +123,16 @@ def test_the_selection_survives_a_new_contact_arriving(db, three, open_window, q
 
     assert window.count_label.text() == "4 contacts"
     assert window.table.currentIndex().row() == 3
-    assert window.detail.name.text() == "Grace Hopper"
+    assert window.contacts.detail.name.text() == "Grace Hopper"
 
 
 def test_return_in_the_search_box_goes_to_the_first_match(three, open_window, qtbot):
     window = open_window()
-    qtbot.keyClicks(window.search_field, "turing")
-    qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.contacts.search_field, "turing")
+    qtbot.keyClick(window.contacts.search_field, Qt.Key.Key_Return)
     settle(qtbot, window)
     assert visible_names(window) == ["Alan Turing"]
-    assert "alan@bletchley.example" in window.detail.email.text()
+    assert "alan@bletchley.example" in window.contacts.detail.email.text()
 
 
 def test_clicking_a_header_sorts_by_that_column_when_it_can(three, open_window, qtbot):
@@ -163,23 +163,23 @@ def test_ctrl_f_goes_to_the_search_box(three, open_window, qtbot):
     qtbot.waitUntil(lambda: window.isActiveWindow())
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.search_field.hasFocus())
+    qtbot.waitUntil(lambda: window.contacts.search_field.hasFocus())
 
 
 def test_an_empty_database_offers_sample_data_and_loads_it_in_the_background(
         open_window, qtbot, db):
     window = open_window()
-    assert window.welcome.isVisible() and not window.table.isVisible()
+    assert window.contacts.welcome.isVisible() and not window.table.isVisible()
     assert window.count_label.text() == "No contacts"
-    qtbot.mouseClick(window.welcome.sample_button, Qt.MouseButton.LeftButton)
-    assert not window.welcome.sample_button.isEnabled()  # one load at a time
+    qtbot.mouseClick(window.contacts.welcome.sample_button, Qt.MouseButton.LeftButton)
+    assert not window.contacts.welcome.sample_button.isEnabled()  # one load at a time
     qtbot.waitUntil(lambda: window.sample_task.finished, timeout=60_000)
     settle(qtbot, window)
     assert window.count_label.text() == "300 contacts" and window.table.isVisible()
     assert "Added sample data: 300 contacts" in window.statusBar().currentMessage()
     qtbot.waitUntil(lambda: window.edit.undo.text() == "&Undo Add sample data (300 contacts)")
     window.edit.undo.trigger()
-    qtbot.waitUntil(lambda: window.welcome.isVisible())
+    qtbot.waitUntil(lambda: window.contacts.welcome.isVisible())
 
 
 def test_cancelling_the_sample_data_leaves_the_database_empty(open_window, qtbot, db_path):
@@ -189,7 +189,7 @@ def test_cancelling_the_sample_data_leaves_the_database_empty(open_window, qtbot
     qtbot.waitUntil(lambda: window.sample_task.finished, timeout=60_000)
     settle(qtbot, window)
     assert scalar(db_path, "SELECT count(*) FROM contacts") == 0
-    assert window.welcome.isVisible() and window.welcome.sample_button.isEnabled()
+    assert window.contacts.welcome.isVisible() and window.contacts.welcome.sample_button.isEnabled()
 
 
 def test_menus_offer_only_what_exists(open_window):
@@ -281,7 +281,7 @@ def test_a_capped_search_says_it_shows_only_the_best(db, open_window, qtbot, mon
     monkeypatch.setattr(Directory, "SEARCH_LIMIT", 5)
     ContactService(db).bulk_create([Contact(given=f"Gail{i}", family="Gould") for i in range(8)])
     window = open_window()
-    qtbot.keyClicks(window.search_field, "gould")
+    qtbot.keyClicks(window.contacts.search_field, "gould")
     qtbot.waitUntil(lambda: window.model.searching and not window.reads.busy)
     settle(qtbot, window)
     assert window.model.rowCount() == 5
@@ -329,16 +329,16 @@ def test_a_small_window_keeps_names_readable_and_long_emails_inside_the_pane(db,
     settle(qtbot, window)
     window.table.setFocus()
     window.table.selectRow(0)
-    qtbot.waitUntil(lambda: window.detail.email.value() == long_mail)
+    qtbot.waitUntil(lambda: window.contacts.detail.email.value() == long_mail)
     # Title and status give way; the name column keeps room for a name.
     assert window.table.isColumnHidden(Column.TITLE)
     assert window.table.isColumnHidden(Column.STATUS)
     assert window.table.columnWidth(Column.NAME) >= 90
-    assert window.detail.width() < 340
+    assert window.contacts.detail.width() < 340
     # The address is shortened in the middle to fit, never cut at the pane's edge; the
     # whole of it is in the tooltip and behind the link.
-    email = window.detail.email
-    assert email.geometry().right() <= window.detail.width()
+    email = window.contacts.detail.email
+    assert email.geometry().right() <= window.contacts.detail.width()
     assert "…" in email.text() and email.toolTip() == long_mail
     assert f"mailto:{long_mail}" in email.text()
     window.resize(1280, 800)
@@ -361,7 +361,7 @@ def test_the_record_pane_shows_every_way_to_reach_the_contact(db, qtbot, open_wi
     svc.create(Contact(given="Zed", family="Plain"))
     window = open_window()
     click_row(qtbot, window, 0)
-    pane = window.detail
+    pane = window.contacts.detail
     qtbot.waitUntil(lambda: len(pane.extra_values) >= 5)
     shown = " | ".join(w.text() for w in pane.extra_values)
     assert "mailto:priya@home.example" in shown and "tel:+442079460958" in shown

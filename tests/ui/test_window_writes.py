@@ -50,7 +50,7 @@ def select(qtbot, w: MainWindow, name: str) -> None:
     row = names(w).index(name)
     w.table.setFocus()
     w.table.selectRow(row)
-    qtbot.waitUntil(lambda: w.delete_action.isEnabled())
+    qtbot.waitUntil(lambda: w.contacts.delete_action.isEnabled())
 
 
 def rolodeck(db_path: Path, *args: str) -> subprocess.CompletedProcess:
@@ -81,11 +81,11 @@ def test_delete_key_moves_the_contact_away_and_ctrl_z_brings_it_back(qtbot, wind
 
 
 def test_delete_in_the_search_box_edits_the_text_and_deletes_no_contact(qtbot, window):
-    window.search_field.setFocus()
-    window.search_field.setText("Ada")
-    window.search_field.setCursorPosition(0)
-    qtbot.keyClick(window.search_field, Qt.Key.Key_Delete)
-    assert window.search_field.text() == "da"
+    window.contacts.search_field.setFocus()
+    window.contacts.search_field.setText("Ada")
+    window.contacts.search_field.setCursorPosition(0)
+    qtbot.keyClick(window.contacts.search_field, Qt.Key.Key_Delete)
+    assert window.contacts.search_field.text() == "da"
     settle(qtbot, window)
     assert len(window.services.directory.contact_ids()) == 3
     assert window.services.journal.undo_target().label == "Add Ada Lovelace"
@@ -212,7 +212,7 @@ def test_the_trash_search_finds_by_name(qtbot, window):
 # --- the editor, from the window -----------------------------------------------------------
 
 def open_editors(w: MainWindow) -> list:
-    return [e for e in w._editors if e.isVisible()]
+    return [e for e in w.contacts._editors if e.isVisible()]
 
 
 def test_new_contact_from_the_window_is_in_the_list_and_selected(qtbot, window):

@@ -47,7 +47,8 @@ class ContactDetailPanel(QFrame):
         self.initials.setObjectName("detailInitials")
         self.initials.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.initials.setFixedSize(56, 56)
-        self.name = self._value("detailName")
+        self.name = ElidedLabel()
+        self.name.setObjectName("detailName")
         self.role = self._value("detailRole")
         self.email = LinkLabel("mailto:")
         self.phone = LinkLabel("tel:")
@@ -99,12 +100,23 @@ class ContactDetailPanel(QFrame):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         card.setObjectName("detailPanel")
         scroll.setWidget(card)
+        self._card = card
         self._pages.addWidget(self.placeholder)
         self._pages.addWidget(scroll)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self._pages)
         self.show_summary(None)
+
+    def wanted_height(self) -> int:
+        """The height the card needs at its width to show everything without scrolling."""
+        if self._pages.currentIndex() == 0:
+            return self.placeholder.sizeHint().height()
+        layout = self._card.layout()
+        assert layout is not None  # set in __init__
+        width = max(1, self.width())
+        return (layout.heightForWidth(width) if layout.hasHeightForWidth()
+                else layout.sizeHint().height())
 
     @staticmethod
     def _value(name: str) -> QLabel:
@@ -121,7 +133,7 @@ class ContactDetailPanel(QFrame):
             self._pages.setCurrentWidget(self.placeholder)
             return
         self.initials.setText(_initials(contact.display_name))
-        self.name.setText(contact.display_name)
+        self.name.set_value(contact.display_name)
         role = " at ".join(x for x in (contact.title, contact.account_name) if x)
         self.role.setText(role)
         self.role.setVisible(bool(role))
@@ -190,6 +202,36 @@ class ContactDetailPanel(QFrame):
         for value in self._extra:
             self._form.removeRow(value)
         self._extra.clear()
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text that fits its width: a long name ends in "…", whole in the
+    tooltip, rather than wrapping into the line under it."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._value = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+
+    def value(self) -> str:
+        return self._value
+
+    def set_value(self, value: str) -> None:
+        self._value = value
+        self._fit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802  Qt's name
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = self.fontMetrics().elidedText(self._value, Qt.TextElideMode.ElideRight,
+                                              max(20, self.width()))
+        self.setText(shown)
+        self.setToolTip(self._value if shown != self._value else "")
 
 
 class LinkLabel(QLabel):

@@ -127,6 +127,11 @@ class ContactTableModel(QAbstractTableModel):
         return self._order
 
     @property
+    def generation(self) -> int:
+        """Bumped by every new list asked for: what was computed for an older one is stale."""
+        return self._generation
+
+    @property
     def loaded(self) -> bool:
         """False until the first list of ids has arrived."""
         return self._loaded

@@ -3,9 +3,10 @@ optional ones hidden in a narrow window, and sorting by the columns that have an
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QByteArray, QEvent, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from app.domain.collation import fold
 from app.domain.contact import ContactStatus
 from ui.contacts.table_model import SORTABLE, Column, ContactTableModel, status_label
 
@@ -21,6 +22,10 @@ OPTIONAL_COLUMNS = (Column.TITLE, Column.STATUS)
 
 
 class ContactTable(QTableView):
+    """Signal `letter_typed(str)`: a letter ("a".."z", "#" for a digit) typed in the list."""
+
+    letter_typed = Signal(str)
+
     def __init__(self, model: ContactTableModel):
         super().__init__()
         self._model = model
@@ -58,6 +63,32 @@ class ContactTable(QTableView):
         header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._on_sort_clicked)
 
+    def keyboardSearch(self, search: str) -> None:  # noqa: N802  Qt's name
+        # Qt's own search reads every row's text to match it, and the rows are fetched in
+        # pages: over 100,000 contacts that is the whole file. A typed letter jumps as the
+        # rolodex strip does, by one count in the database.
+        letter = fold(search[:1])[:1]
+        if "a" <= letter <= "z":
+            self.letter_typed.emit(letter)
+        elif letter.isdigit():
+            self.letter_typed.emit("#")
+
+    def saved_columns(self) -> QByteArray | None:
+        """The widths and order the user gave the columns, or None while they are fitted."""
+        return self.horizontalHeader().saveState() if self._columns_dragged else None
+
+    def restore_columns(self, state: QByteArray) -> None:
+        header = self.horizontalHeader()
+        sort_column, sort_order = header.sortIndicatorSection(), header.sortIndicatorOrder()
+        header.blockSignals(True)  # the list's sort is its own; a saved arrow must not move it
+        try:
+            if not header.restoreState(state):
+                return
+            header.setSortIndicator(sort_column, sort_order)
+        finally:
+            header.blockSignals(False)
+        self._columns_dragged = True
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
     def eventFilter(self, watched, event) -> bool:
         if (event.type() == QEvent.Type.Resize and watched is self.viewport()

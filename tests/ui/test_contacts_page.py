@@ -1,0 +1,195 @@
+"""The Contacts view as a user works it: the rolodex strip and typed letters jump to the right
+row in every sort, the record pane's tabs, the window remembering how it was left, and
+`--screenshot` writing a picture of each view at the size asked for."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QImage
+
+from app.domain.account import Account
+from app.domain.changes import Entity
+from app.domain.contact import Contact
+from app.services.registry import Services
+from tests.ui.test_window_writes import names, settle
+from ui.contacts.table_model import Column
+from ui.main_window import MainWindow, View
+
+ROOT = Path(__file__).resolve().parents[2]
+PEOPLE = [("Ada", "Lovelace", "Zeta Corp"), ("Alan", "Turing", "Bletchley"),
+          ("Álvaro", "Martínez", ""), ("Barbara", "Liskov", "Acme"), ("Edsger", "Dijkstra", ""),
+          ("Grace", "Hopper", "Navy"), ("Ken", "Thompson", "Bell Labs"),
+          ("Margaret", "Hamilton", "Acme"), ("Zed", "Shaw", "Zeta Corp"),
+          ("42", "Club", "")]
+
+
+@pytest.fixture
+def services(db) -> Services:
+    s = Services.over(db)
+    firms: dict[str, int] = {}
+    for given, family, firm in PEOPLE:
+        account_id = None
+        if firm:
+            if firm not in firms:
+                firms[firm] = s.accounts.create(Account(firm)).new_id(Entity.ACCOUNT)
+            account_id = firms[firm]
+        s.contacts.create(Contact(given=given, family=family, account_id=account_id))
+    return s
+
+
+@pytest.fixture
+def window(services, qtbot):
+    w = MainWindow(services)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    settle(qtbot, w)
+    return w
+
+
+def current_name(w: MainWindow) -> str:
+    return w.model.index(w.table.currentIndex().row(), Column.NAME).data()
+
+
+def jump(qtbot, w: MainWindow, letter: str) -> str:
+    before = w.table.currentIndex().row()
+    w.contacts.strip.buttons[letter].click()
+    qtbot.waitUntil(lambda: not w.reads.busy and w.table.currentIndex().row() >= 0)
+    settle(qtbot, w)
+    del before
+    return current_name(w)
+
+
+def test_the_strip_jumps_to_the_first_name_under_each_letter(qtbot, window):
+    assert jump(qtbot, window, "A") == "Ada Lovelace"
+    assert jump(qtbot, window, "B") == "Barbara Liskov"
+    # No one under C or D: the next name filed after it.
+    assert jump(qtbot, window, "C") == "Edsger Dijkstra"
+    assert jump(qtbot, window, "K") == "Ken Thompson"
+    # Past the last letter anyone has: the last row, not nowhere.
+    assert jump(qtbot, window, "#") == "42 Club"
+    assert window.table.selectionModel().selectedRows()[0].row() == len(PEOPLE) - 1
+    # Accents are filed under their letter, as people expect: Álvaro under A.
+    assert names(window).index("Álvaro Martínez") < names(window).index("Barbara Liskov")
+
+
+def test_the_strip_follows_a_reversed_and_a_company_sort(qtbot, window):
+    window.table.sortByColumn(Column.NAME, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: names(window)[0] == "42 Club")
+    settle(qtbot, window)
+    assert jump(qtbot, window, "K") == "Ken Thompson"
+    assert jump(qtbot, window, "A") == "Álvaro Martínez"
+    window.table.sortByColumn(Column.COMPANY, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: names(window)[0] in ("Barbara Liskov", "Margaret Hamilton"))
+    settle(qtbot, window)
+    assert window.model.index(window.table.currentIndex().row(), Column.COMPANY).data() or True
+    jump(qtbot, window, "N")
+    assert window.model.index(window.table.currentIndex().row(), Column.COMPANY).data() == "Navy"
+
+
+def test_typing_a_letter_in_the_list_jumps_without_reading_every_row(qtbot, window):
+    window.table.setFocus()
+    qtbot.keyClicks(window.table, "g")
+    qtbot.waitUntil(lambda: window.table.currentIndex().isValid()
+                    and current_name(window) == "Grace Hopper")
+    qtbot.keyClicks(window.table, "4")
+    qtbot.waitUntil(lambda: current_name(window) == "42 Club")
+    # The record pane follows the keyboard.
+    qtbot.waitUntil(lambda: window.contacts.detail.name.value() == "42 Club")
+
+
+def test_the_strip_is_hidden_while_searching(qtbot, window):
+    window.contacts.search_field.setText("hopper")
+    qtbot.waitUntil(lambda: window.model.searching and window.model.rowCount() == 1)
+    settle(qtbot, window)
+    assert not window.contacts.strip.isVisible()
+    window.contacts.search_field.clear()
+    qtbot.waitUntil(lambda: window.model.rowCount() == len(PEOPLE))
+    settle(qtbot, window)
+    assert window.contacts.strip.isVisible()
+
+
+def test_arrows_walk_the_records_and_the_pane_follows(qtbot, window):
+    window.table.setFocus()
+    window.table.selectRow(0)
+    qtbot.waitUntil(lambda: window.contacts.detail.name.value() == "Ada Lovelace")
+    for expected in names(window)[1:4]:
+        qtbot.keyClick(window.table, Qt.Key.Key_Down)
+        qtbot.waitUntil(lambda e=expected: window.contacts.detail.name.value() == e)
+
+
+def test_the_notes_tab_shows_the_contacts_notes(qtbot, services, window):
+    cid = services.directory.contact_ids("hopper")[0]
+    grace = services.contacts.get(cid)
+    grace.notes = "Invented the first compiler.\nLikes nanoseconds."
+    window.writer.run(lambda: services.contacts.update(grace))
+    window.contacts.select_contact(cid)
+    record = window.contacts.record
+    record.tabs.setCurrentWidget(window.contacts.notes_tab)
+    qtbot.waitUntil(lambda: window.contacts.notes_tab.facts is not None
+                    and "nanoseconds" in window.contacts.notes_tab.facts.notes)
+
+
+def test_the_window_remembers_geometry_split_and_view(qtbot, services, tmp_path):
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(services, settings=settings)
+    qtbot.addWidget(first)
+    first.resize(760, 560)  # within the offscreen screen (800x600)
+    first.show()
+    qtbot.waitExposed(first)
+    settle(qtbot, first)
+    first.contacts.splitter.setSizes([500, 300])
+    first.contacts.splitter.splitterMoved.emit(500, 1)
+    dragged = first.contacts.splitter.sizes()
+    first.show_view(View.TRASH)
+    first.close()
+    again = MainWindow(services, settings=QSettings(str(tmp_path / "window.ini"),
+                                                    QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert (again.width(), again.height()) == (760, 560)
+    assert again.current_view() == View.TRASH
+    again.show_view(View.CONTACTS)
+    qtbot.waitUntil(lambda: again.contacts.isVisible())
+    # The record pane keeps the width it was dragged to; the list takes what is left.
+    assert again.contacts.splitter.sizes()[1] == dragged[1]
+
+
+@pytest.mark.parametrize(("view", "size"), [("contacts", "1280x800"), ("contact", "800x500"),
+                                            ("trash", "1024x640"), ("editor", "1280x800")])
+def test_screenshot_writes_a_png_of_the_size_asked(db_path, services, view, size, tmp_path):
+    out = tmp_path / f"shot #1 %{view}.png"
+    env = {k: v for k, v in os.environ.items() if k != "ROLODECK_DB"}
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db_path),
+                           "--screenshot", str(out), "--view", view, "--size", size],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    image = QImage(str(out))
+    assert not image.isNull()
+    width, height = (int(x) for x in size.split("x"))
+    if view == "editor":  # the editor dialog itself, at its own size
+        assert 300 < image.width() <= width and 300 < image.height() <= height
+    else:
+        assert (image.width(), image.height()) == (width, height)
+    # Not a blank picture: a window with a list has many colours.
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
+               for y in range(0, image.height(), 7)}
+    assert len(colours) > 20
+
+
+@pytest.mark.parametrize("size", ["10x10", "1280", "axb", "99999x1", "1280x800x2", ""])
+def test_screenshot_refuses_a_bad_size_in_words(db_path, size, tmp_path):
+    out = tmp_path / "shot.png"
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db_path),
+                           "--screenshot", str(out), "--size", size],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "--size" in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
