@@ -159,6 +159,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                        help="the view to render (default: contacts)")
     shots.add_argument("--size", metavar="WxH", default="1280x800",
                        help="the window's size in pixels (default: 1280x800)")
+    shots.add_argument("--theme", default="light", choices=("light", "dark"),
+                       help="the colours to draw in (default: light)")
     # Commands may create the database unless they say they only read (set_defaults).
     parser.set_defaults(writes=True)
     add_commands(parser.add_subparsers(dest="command", metavar="COMMAND"),
@@ -174,6 +176,15 @@ def _started() -> None:
     if not gc.isenabled():
         gc.freeze()
         gc.enable()
+
+
+def _last_opened() -> Path | None:
+    """The database the user last switched to from the window, if it is still there."""
+    from ui.app import named_application
+    from ui.settings.preferences import Preferences
+
+    last = Preferences(parent=named_application()).last_database
+    return last if last is not None and last.is_file() else None
 
 
 def run_gui(path: Path) -> int:
@@ -197,6 +208,7 @@ def screenshot(path: Path, args) -> int:
     # A picture needs no screen: offscreen unless the caller chose a platform.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from app.services.registry import Services
+    from ui import theme
     from ui.app import application
     from ui.screenshot import parse_size, shoot
 
@@ -205,7 +217,7 @@ def screenshot(path: Path, args) -> int:
     services = Services.open(path)
     _started()
     try:
-        application()
+        theme.apply(application(), args.theme)  # the user's own choice is not the picture's
         image = shoot(services, out, args.view, size)
     finally:
         services.close()
@@ -240,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             if args.screenshot:
                 return screenshot(path, args)
+            if not (args.db or os.environ.get("ROLODECK_DB")):
+                path = _last_opened() or path
             return run_gui(path)
         services = open_for(args, path)
         _started()

@@ -6,9 +6,10 @@ them, owns the threads every view shares, and remembers how the user left it."""
 from __future__ import annotations
 
 import enum
+import tempfile
 from importlib import metadata
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,6 +27,7 @@ from app.services.registry import Services
 from ui.contacts.page import ContactsPage
 from ui.edit_actions import EditActions
 from ui.progress import Task
+from ui.settings.preferences import Preferences
 from ui.tasks import ChangeBus, ReadPool, Writer
 from ui.trash import TrashPage
 from ui.watch import ExternalChanges
@@ -50,19 +52,31 @@ def version() -> str:
 
 
 class MainWindow(QMainWindow):
+    # Another database chosen in Settings: (path, create). Whoever started the window closes
+    # it and opens one over that file (see ui.app.run_gui).
+    reopen = Signal(object, bool)
+
     def __init__(self, services: Services, *, title: str = "Rolodeck",
-                 settings: QSettings | None = None, parent: QWidget | None = None):
+                 settings: QSettings | None = None, prefs: Preferences | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(1180, 740)
         self.services = services
+        # In memory unless given: a test or a screenshot must not read or change the user's.
+        if prefs is None:
+            self._prefs_folder = tempfile.TemporaryDirectory(prefix="rolodeck-prefs-")
+            prefs = Preferences(QSettings(f"{self._prefs_folder.name}/prefs.ini",
+                                          QSettings.Format.IniFormat), self)
+        self.prefs = prefs
         # Where the window keeps its geometry and splits; None keeps nothing (tests, shots).
         self.settings = settings
         self.reads = ReadPool(self)
         self.bus = ChangeBus(self)
         self.writer = Writer(self.bus, self)
 
-        self.contacts = ContactsPage(services, self.reads, self.writer, self._undo_key)
+        self.contacts = ContactsPage(services, self.reads, self.writer, self._undo_key,
+                                     self.prefs)
         self.contacts.welcome.load_sample.connect(self.load_sample_data)
         self.trash = TrashPage(services, self.reads, self.writer, self)
         self.views = QStackedWidget()
@@ -113,6 +127,18 @@ class MainWindow(QMainWindow):
 
     def _make_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        data_file = QAction("&Data File…", self)
+        data_file.setStatusTip("Back up, restore, or open another database")
+        data_file.triggered.connect(lambda: self.show_settings("Data File"))
+        file_menu.addAction(data_file)
+        settings = QAction("&Settings…", self)
+        settings.setShortcut(QKeySequence.StandardKey.Preferences)
+        if settings.shortcut().isEmpty():  # most Linux desktops have no standard key
+            settings.setShortcut(QKeySequence("Ctrl+,"))
+        settings.setMenuRole(QAction.MenuRole.PreferencesRole)
+        settings.triggered.connect(lambda: self.show_settings())
+        file_menu.addAction(settings)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         if quit_action.shortcut().isEmpty():  # Windows has no standard Quit key
@@ -268,6 +294,22 @@ class MainWindow(QMainWindow):
     def apply_changes(self, changes: ChangeSet) -> None:
         self.contacts.apply_changes(changes)
         self.trash.apply_changes(changes)
+
+    def show_settings(self, page: str | None = None) -> None:
+        from ui.settings.dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.prefs, self.services, self.reads, self.writer, self)
+        dialog.open_database.connect(lambda path: self._ask_reopen(path, create=False))
+        dialog.new_database.connect(lambda path: self._ask_reopen(path, create=True))
+        if page is not None:
+            dialog.show_page(page)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def _ask_reopen(self, path, *, create: bool) -> None:
+        # The editors ask about what they hold before this window goes.
+        if self.contacts.close_editors():
+            self.reopen.emit(path, create)
 
     def _show_about(self) -> None:
         QMessageBox.about(

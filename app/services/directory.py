@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.domain.errors import AmbiguousError, NotFoundError
+from app.domain.filters import ContactFilter
 from app.domain.sorting import ContactSort
 from app.domain.summaries import AccountSummary, ContactSummary, SearchHit
 from db.database import Database
@@ -46,7 +47,39 @@ class Directory:
 
     def contact_ids(self, text: str = "", sort: ContactSort = ContactSort.NAME, *,
                     trash: bool = False, account_id: int | None = None,
-                    limit: int | None = None) -> list[int]:
+                    limit: int | None = None,
+                    filters: ContactFilter | None = None) -> list[int]:
+        if filters is not None and not filters.empty:
+            return self._filtered_ids(text, sort, filters, trash, account_id, limit)
+        return self._contact_ids(text, sort, trash=trash, account_id=account_id, limit=limit)
+
+    def _filtered_ids(self, text: str, sort: ContactSort, filters: ContactFilter, trash: bool,
+                      account_id: int | None, limit: int | None) -> list[int]:
+        """As contact_ids, narrowed to a group, tag, status or owner."""
+        from db.queries import contact_filter
+
+        if not text.strip():
+            with self._db.read() as s:
+                return contact_filter.contact_ids(s.connection(), filters, sort, trash=trash,
+                                                  account_id=account_id, limit=limit)
+        # The search ranks; the filter then keeps what passes. Asking the search for more
+        # than a page leaves room for what the filter takes out.
+        found = self._contact_ids(text, sort, trash=trash, account_id=account_id,
+                                  limit=4 * (limit or self.SEARCH_LIMIT))
+        with self._db.read() as s:
+            kept = contact_filter.keep_matching(s.connection(), found, filters)
+        return kept[:limit or self.SEARCH_LIMIT]
+
+    def owners(self) -> list[str]:
+        """Every owner a live contact has, for the list's filter."""
+        from db.queries import contact_filter
+
+        with self._db.read() as s:
+            return contact_filter.owners(s.connection())
+
+    def _contact_ids(self, text: str = "", sort: ContactSort = ContactSort.NAME, *,
+                     trash: bool = False, account_id: int | None = None,
+                     limit: int | None = None) -> list[int]:
         """Ids for a contact list: every contact in `sort` order (live ones, or the trash's),
         or, with text, the ones the quick search finds (in its ranking), within the account
         when one is given. The search index holds live records only, so text in the trash is
@@ -96,7 +129,8 @@ class Directory:
     LETTER_SORTS = (ContactSort.NAME, ContactSort.FAMILY, ContactSort.COMPANY)
 
     def letter_row(self, letter: str, sort: ContactSort, *, rows: int,
-                   descending: bool = False, trash: bool = False) -> int:
+                   descending: bool = False, trash: bool = False,
+                   filters: ContactFilter | None = None) -> int:
         """The row of the first contact filed under `letter` ("a".."z", or "#" for names
         that begin with a digit or another script, filed after z) in an unsearched list of
         `rows` contacts sorted by `sort`."""
@@ -110,11 +144,13 @@ class Directory:
         with self._db.read() as s:
             conn = s.connection()
             if not descending:
-                return min(rows, count_before(conn, sort, start, trash=trash))
+                return min(rows, count_before(conn, sort, start, trash=trash,
+                                              filters=filters))
             # Reversed, the letter's first row comes after every row filed after it (and,
             # by company, after the contacts with no company, which then come first).
             after = "\U0010ffff" if start == "{" else chr(ord(start) + 1)
-            return max(0, rows - count_before(conn, sort, after, trash=trash))
+            return max(0, rows - count_before(conn, sort, after, trash=trash,
+                                                  filters=filters))
 
     def contact_summaries(self, ids: Sequence[int]) -> list[ContactSummary]:
         with self._db.read() as s:

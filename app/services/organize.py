@@ -50,6 +50,25 @@ class OrganizeService:
             gid = repo.add_group(s, group)
         return ChangeSet.of(inserted={Entity.GROUP: [gid]})
 
+    def create_group_with(self, group: Group, contact_ids: Sequence[int] = (),
+                          account_ids: Sequence[int] = ()) -> ChangeSet:
+        """Create the group and put the records in it as one unit: "Add to a new group" is
+        one thing to the user, so one undo takes back both, never leaving an empty group."""
+        group.name = clean_name(group.name)
+        group.validate()
+        count = len(set(contact_ids)) + len(set(account_ids))
+        label = (f"Add {plural(count, 'record' if account_ids else 'contact')} to new group "
+                 f"'{group.name}'") if count else f"New group '{group.name}'"
+        with self._db.unit(label) as tx:
+            s = tx.session
+            self._check_group_name(s, group.name, None)
+            gid = repo.add_group(s, group)
+            added = {o: repo.add_members(s, gid, o, repo.require_live(s, o, ids))
+                     for o, ids in ((FieldOwner.CONTACT, contact_ids),
+                                    (FieldOwner.ACCOUNT, account_ids))}
+        return ChangeSet.of(inserted={Entity.GROUP: [gid]},
+                            updated={RECORD[o]: ids for o, ids in added.items()})
+
     def rename_group(self, group_id: int, name: str,
                      description: str | None = None) -> ChangeSet:
         """Rename; the description changes too when one is given."""

@@ -193,3 +193,70 @@ def test_screenshot_refuses_a_bad_size_in_words(db_path, size, tmp_path):
     assert done.returncode == 1
     assert "--size" in done.stderr and "Traceback" not in done.stderr
     assert not out.exists()
+
+
+def test_filters_narrow_the_list_and_show_as_chips(qtbot, services, window):
+    from app.domain.contact import ContactStatus
+    from app.domain.filters import ContactFilter
+    from app.domain.groups import Group
+
+    ids = {n: services.directory.contact_ids(n)[0] for n in ("hopper", "turing", "liskov")}
+    for name in ("hopper", "liskov"):
+        c = services.contacts.get(ids[name])
+        c.status = ContactStatus.CUSTOMER
+        services.contacts.update(c)
+    services.organize.tag_contacts([ids["turing"], ids["hopper"]], ["VIP"])
+    gid = services.organize.create_group(Group("Pioneers")).new_id(Entity.GROUP)
+    services.organize.add_to_group(gid, [ids["liskov"]])
+    bar = window.contacts.filters
+    bar.refresh_choices()
+    qtbot.waitUntil(lambda: not window.reads.busy and bool(bar._choices.groups))
+
+    bar.set_filter(ContactFilter(status="customer"))
+    qtbot.waitUntil(lambda: sorted(map(str, names(window))) == ["Barbara Liskov", "Grace Hopper"])
+    settle(qtbot, window)
+    assert bar.chip_texts() == ["Status: Customer"]
+    assert "(filtered)" in window.count_label.text()
+    # The strip counts within the filter: G is the second row, not the sixth.
+    assert jump(qtbot, window, "G") == "Grace Hopper"
+
+    bar.set_filter(ContactFilter(status="customer", tag="vip"))  # tags match in any case
+    qtbot.waitUntil(lambda: names(window) == ["Grace Hopper"])
+    bar.set_filter(ContactFilter(group_id=gid))
+    qtbot.waitUntil(lambda: names(window) == ["Barbara Liskov"])
+    settle(qtbot, window)
+    assert bar.chip_texts() == ["Group: Pioneers"]
+    # A change of membership moves contacts in and out of the filtered list.
+    window.writer.run(lambda: services.organize.add_to_group(gid, [ids["turing"]]))
+    qtbot.waitUntil(lambda: sorted(map(str, names(window))) == ["Alan Turing", "Barbara Liskov"])
+    # Searching within a filter keeps to it.
+    window.contacts.search_field.setText("turing")
+    qtbot.waitUntil(lambda: window.model.searching and names(window) == ["Alan Turing"])
+    window.contacts.search_field.setText("hopper")
+    qtbot.waitUntil(lambda: window.model.searching and window.model.rowCount() == 0)
+    settle(qtbot, window)
+    assert "filters" in window.contacts.empty_state.text()
+    window.contacts.search_field.clear()
+    qtbot.waitUntil(lambda: not window.model.searching)
+
+    bar.set_filter(ContactFilter(status="other"))
+    qtbot.waitUntil(lambda: window.model.loaded and window.model.rowCount() == 0)
+    settle(qtbot, window)
+    assert window.contacts.empty_state.isVisible()
+    assert "No contacts match the filters" in window.contacts.empty_state.text()
+    assert not window.contacts.welcome.isVisible()  # not "No contacts yet"
+    bar.set_filter(bar.filter.without("status"))
+    qtbot.waitUntil(lambda: window.model.rowCount() == len(PEOPLE))
+    assert bar.chip_texts() == []
+
+
+def test_deleting_the_filtered_group_takes_the_filter_off(qtbot, services, window):
+    from app.domain.filters import ContactFilter
+    from app.domain.groups import Group
+
+    gid = services.organize.create_group(Group("Temp")).new_id(Entity.GROUP)
+    bar = window.contacts.filters
+    bar.set_filter(ContactFilter(group_id=gid))
+    qtbot.waitUntil(lambda: window.model.loaded and window.model.rowCount() == 0)
+    window.writer.run(lambda: services.organize.delete_group(gid))
+    qtbot.waitUntil(lambda: bar.filter.empty and window.model.rowCount() == len(PEOPLE))

@@ -24,7 +24,8 @@ from app.domain.dates import PartialDate
 from app.domain.summaries import ContactSummary
 from ui.contacts.table_model import status_label
 
-LINK_STYLE = "color:#2a5db0; text-decoration:none"
+# Links take the palette's link colour, so they read in the light and the dark theme alike.
+LINK_STYLE = "text-decoration:none"
 NARROW_PANE = 330  # px below which values go under their captions
 
 
@@ -309,7 +310,7 @@ def _initials(name: str) -> str:
 
 def _link(scheme: str, value: str, shown: str | None = None) -> str:
     if not value:
-        return "<span style='color:#8a8f98'>—</span>"
+        return "—"
     if scheme == "tel:":
         target = "".join(c for c in value if c.isdigit() or c == "+")
     elif scheme == "":  # a web site: as given, with a scheme when it has none

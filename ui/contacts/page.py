@@ -20,14 +20,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.changes import ChangeSet
+from app.domain.filters import ContactFilter
 from app.services.directory import Directory
 from app.services.registry import Services
 from ui.contacts.editor import ContactEditor
+from ui.contacts.filter_bar import FilterBar
 from ui.contacts.record_pane import RecordPane
 from ui.contacts.record_tabs import CustomFieldsTab, GroupsTagsTab, NotesTab
 from ui.contacts.rolodex_strip import RolodexStrip
 from ui.contacts.table_model import ContactTableModel, selected_ids
 from ui.contacts.table_view import ContactTable
+from ui.settings.preferences import Preferences
 from ui.tasks import ReadPool, Writer
 from ui.welcome import Welcome
 
@@ -37,6 +40,9 @@ NO_MATCHES = (
     "<h2>No matches for “{text}”</h2>"
     "<p>Try part of a name, a company, an e-mail address, or a few digits of a phone "
     "number.</p>")
+NO_FILTER_MATCHES = ("<h2>No contacts match the filters</h2><p>Take a filter off with its ✕ "
+                     "beside the search box, or choose Filter ▸ Clear Filters.</p>")
+NO_FILTER_MATCHES_TOO = "<p>The filters beside the search box narrow it too.</p>"
 
 
 class ContactsPage(QWidget):
@@ -46,8 +52,10 @@ class ContactsPage(QWidget):
     said = Signal(str)
 
     def __init__(self, services: Services, reads: ReadPool, writer: Writer,
-                 undo_key: Callable[[], str], parent: QWidget | None = None):
+                 undo_key: Callable[[], str], prefs: Preferences,
+                 parent: QWidget | None = None):
         super().__init__(parent)
+        self.prefs = prefs
         self.services, self.reads, self.writer = services, reads, writer
         self._undo_key = undo_key
         self.model = ContactTableModel(services.directory, self, run_query=reads.run)
@@ -121,7 +129,10 @@ class ContactsPage(QWidget):
 
         top = QHBoxLayout()
         top.setContentsMargins(12, 10, 12, 10)
-        top.addWidget(self.search_field)
+        top.addWidget(self.search_field, 1)
+        self.filters = FilterBar(services, reads)
+        self.filters.changed.connect(self._on_filter_changed)
+        top.addWidget(self.filters)
         search_bar = QWidget()
         search_bar.setObjectName("searchBar")
         search_bar.setLayout(top)
@@ -220,7 +231,8 @@ class ContactsPage(QWidget):
         return first < 0 or all(model.cached(r) for r in range(first, last + 1))
 
     def new_contact(self) -> None:
-        self._track(ContactEditor.new(self.services, self.reads, self.writer, self))
+        self._track(ContactEditor.new(self.services, self.reads, self.writer, self,
+                                      default_country=self.prefs.default_country))
 
     def current_id(self) -> int | None:
         index = self.table.currentIndex()
@@ -240,7 +252,8 @@ class ContactsPage(QWidget):
             open_one.raise_()
             open_one.activateWindow()
             return
-        editor = ContactEditor.edit(self.services, self.reads, self.writer, cid, self)
+        editor = ContactEditor.edit(self.services, self.reads, self.writer, cid, self,
+                                    default_country=self.prefs.default_country)
         self._editing[cid] = editor
         self._track(editor)
 
@@ -299,6 +312,7 @@ class ContactsPage(QWidget):
             return
         sort, rows, generation = model.sort_key, model.rowCount(), model.generation
         descending = model.sort_order == Qt.SortOrder.DescendingOrder
+        filters = model.filters
 
         def found(row: int) -> None:
             if model.generation != generation or not model.rowCount():
@@ -310,7 +324,8 @@ class ContactsPage(QWidget):
             self.table.setFocus()
 
         self.reads.run(lambda: directory.letter_row(letter, sort, rows=rows,
-                                                    descending=descending), found)
+                                                    descending=descending, filters=filters),
+                       found)
 
     def focus_search(self) -> None:
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -325,8 +340,12 @@ class ContactsPage(QWidget):
         self._jump_to_first = True
         self._run_search()
 
+    def _on_filter_changed(self, filters: ContactFilter) -> None:
+        self.model.set_filters(filters)
+
     def apply_changes(self, changes: ChangeSet) -> None:
         self.model.apply_changes(changes)
+        self.filters.apply_changes(changes)
         self.record.apply_changes(changes)
 
     # --- keeping the panes in step with the model ---------------------------------------------
@@ -386,12 +405,19 @@ class ContactsPage(QWidget):
             count = f"{shown} for “{text}”"
         else:
             count = f"{rows:,} {'contact' if rows == 1 else 'contacts'}" if rows else "No contacts"
+        filtered = not self.model.filters.empty
+        if filtered:
+            count += " (filtered)"
         chosen = len(self.table.selectionModel().selectedRows()) if rows else 0
         self.counted.emit(f"{count} · {chosen:,} selected" if chosen > 1 else count)
         if rows:
             self._list_pages.setCurrentWidget(self._table_area)
         elif self.model.searching:
-            self.empty_state.setText(NO_MATCHES.format(text=html.escape(text)))
+            self.empty_state.setText(NO_MATCHES.format(text=html.escape(text))
+                                     + (NO_FILTER_MATCHES_TOO if filtered else ""))
+            self._list_pages.setCurrentWidget(self.empty_state)
+        elif filtered:
+            self.empty_state.setText(NO_FILTER_MATCHES)
             self._list_pages.setCurrentWidget(self.empty_state)
         else:
             self._list_pages.setCurrentWidget(self.welcome)

@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import QAbstractItemView
 
 from app.domain.changes import ChangeSet, Entity
+from app.domain.filters import ContactFilter
 from app.domain.summaries import ContactSummary
 from app.services.directory import ContactSort, Directory
 
@@ -93,6 +94,7 @@ class ContactTableModel(QAbstractTableModel):
         self._row_of: dict[int, int] | None = None
         self._cache: OrderedDict[int, object] = OrderedDict()
         self._text = ""
+        self._filters = ContactFilter()
         self._sort = ContactSort.NAME
         self._order = Qt.SortOrder.AscendingOrder
         # Bumped by every query; results that come back tagged with an older one are dropped.
@@ -143,6 +145,15 @@ class ContactTableModel(QAbstractTableModel):
         self._text = text
         self.refresh()
 
+    @property
+    def filters(self) -> ContactFilter:
+        return self._filters
+
+    def set_filters(self, filters: ContactFilter) -> None:
+        if filters != self._filters:
+            self._filters = filters
+            self.refresh()
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SORTABLE.get(Column(column)) if 0 <= column < len(Column) else None
         if key is None or (key, order) == (self._sort, self._order):
@@ -160,10 +171,10 @@ class ContactTableModel(QAbstractTableModel):
         generation = self._generation
         text, sort, descending = self._text, self._sort, \
             self._order == Qt.SortOrder.DescendingOrder
-        trash = self._trash
+        trash, filters = self._trash, self._filters
 
         def fetch() -> list[int]:
-            ids = self._directory.contact_ids(text, sort, trash=trash)
+            ids = self._directory.contact_ids(text, sort, trash=trash, filters=filters)
             # The data layer sorts ascending only; the reverse of that order is just as indexed.
             if descending and not text.strip():
                 ids.reverse()
@@ -193,6 +204,13 @@ class ContactTableModel(QAbstractTableModel):
         if contact in changes.inserted or contact in changes.deleted:
             self._evict(changes.inserted.get(contact, ()))
             self._evict(changes.deleted.get(contact, ()))
+            self._evict(changes.updated.get(contact, ()))
+            self.refresh()
+            return
+        if not self._filters.empty and (changes.touches(Entity.GROUP) or changes.touches(
+                Entity.TAG) or contact in changes.updated):
+            # A change of membership, tag, status or owner may move a contact in or out
+            # of the filtered list.
             self._evict(changes.updated.get(contact, ()))
             self.refresh()
             return
