@@ -258,15 +258,20 @@ class Unit:
     def _dependants(self, spec: Spec, ids: list[int]) -> None:
         target = spec.table
         for other in SPECS.values():
+            # One call for every cascading column of `other`: a relationship joins two
+            # contacts, and one whose both ends go would else be journaled twice (twice in
+            # one bulk_delete run, which its undo cannot put back).
+            cascaded: list[int] = []
             for column in other.table.columns:
                 for fk in column.foreign_keys:
                     if fk.column.table is not target:
                         continue
                     rows = _ids_where(self.conn, other.table, column, ids)
                     if fk.ondelete == "CASCADE":
-                        self.will_purge(other.entity, rows)
+                        cascaded += rows
                     else:
                         self.will_change(other.entity, rows)
+            self.will_purge(other.entity, cascaded)
             parts: tuple[Child | Link, ...] = (*other.children, *other.links)
             for part in parts:
                 for column in part.table.columns:

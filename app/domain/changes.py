@@ -17,6 +17,9 @@ class Entity(enum.StrEnum):
     ACTIVITY = "activity"
     QUOTE = "quote"
     PRODUCT = "product"
+    # A relationship between two contacts: its own record, so an undo reports it too and
+    # the Relationships tab of either contact refreshes on it.
+    RELATIONSHIP = "relationship"
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from dataclasses import replace
 
 from app.domain.account import Account
 from app.domain.changes import ChangeSet
-from app.domain.contact import Contact
+from app.domain.contact import Contact, ContactStatus
 from app.domain.errors import ValidationError
 from app.domain.groups import FieldOwner
 from app.services import accounts as account_cases
+from app.services import relationships as relationship_cases
 from app.services.progress import CancelToken, Progress, no_progress, paused_collection
 from app.services.wording import plural
 from db.database import Database
@@ -117,6 +118,7 @@ def merge(tx: Unit, keep_id: int, other_id: int) -> None:
     keep.extra = [*keep.extra, *(p for p in other.extra if p not in keep.extra)]
     repo.save(s, keep)
     repo.move_links(s, other_id, keep_id)
+    relationship_cases.move_contact(tx, other_id, keep_id)
     for group_id in organize_repo.group_ids_of(s, FieldOwner.CONTACT, other_id):
         organize_repo.add_members(s, group_id, FieldOwner.CONTACT, [keep_id])
     repo.set_deleted(s, [other_id], deleted=True)
@@ -200,6 +202,17 @@ class ContactService:
         with self._db.unit(f"Link {plural(len(set(contact_ids)), 'contact')} to an account"
                            ) as tx:
             link_account(tx, contact_ids, account_id)
+        return tx.changes
+
+    def set_status(self, contact_ids: Sequence[int], status: ContactStatus | str) -> ChangeSet:
+        """Mark the contacts as leads, prospects, customers...: one unit, one Undo."""
+        try:
+            chosen = ContactStatus(status)
+        except ValueError:
+            raise ValidationError(f"'{status}' is not a status; use one of "
+                                  f"{', '.join(s.value for s in ContactStatus)}") from None
+        with self._db.unit(f"Mark {self._what(contact_ids)} as {chosen.value.title()}") as tx:
+            repo.set_status(tx.session, contact_ids, chosen.value)
         return tx.changes
 
     def unlink_account(self, contact_ids: Sequence[int]) -> ChangeSet:

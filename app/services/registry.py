@@ -19,11 +19,13 @@ if TYPE_CHECKING:
     from app.services.activities import ActivityService
     from app.services.contacts import ContactService
     from app.services.directory import Directory
+    from app.services.exchange import ExchangeService
     from app.services.feed import ChangeFeed
     from app.services.journal import JournalService
     from app.services.maintenance import MaintenanceService
     from app.services.organize import OrganizeService
     from app.services.quotes import QuoteService
+    from app.services.relationships import RelationshipService
     from app.services.timeline import TimelineService
     from app.services.today import TodayService
 
@@ -80,6 +82,12 @@ class Services:
         return OrganizeService(self.db)
 
     @cached_property
+    def relationships(self) -> RelationshipService:
+        from app.services.relationships import RelationshipService
+
+        return RelationshipService(self.db)
+
+    @cached_property
     def timeline(self) -> TimelineService:
         from app.services.timeline import TimelineService
 
@@ -115,6 +123,12 @@ class Services:
         from app.services.journal import JournalService
 
         return JournalService(self.db)
+
+    @cached_property
+    def exchange(self) -> ExchangeService:
+        from app.services.exchange import ExchangeService
+
+        return ExchangeService(self.db)
 
     @property
     def path(self) -> Path:

@@ -31,6 +31,7 @@ from db.models import (
     ProductRow,
     QuoteLineRow,
     QuoteRow,
+    RelationshipRow,
     TagRow,
     WebsiteRow,
     account_tags,
@@ -125,6 +126,10 @@ SPECS: dict[Entity, Spec] = {s.entity: s for s in (
     Spec(Entity.QUOTE, QuoteRow.__table__,
          children=(Child("lines", QuoteLineRow.__table__, "quote_id", ("position", "id")),)),
     Spec(Entity.PRODUCT, ProductRow.__table__),
+    # Its own record rather than a child list of one contact: undo and redo keep its id, an
+    # edit of it never makes an open contact editor's save a conflict, and a purge of either
+    # contact journals its deletion (both ends cascade; see Unit._dependants).
+    Spec(Entity.RELATIONSHIP, RelationshipRow.__table__, derived=frozenset({"pair_key"})),
     Spec(Entity.GROUP, GroupRow.__table__, derived=frozenset({"name_key"})),
     Spec(Entity.TAG, TagRow.__table__, derived=frozenset({"key"}), versioned=False),
     Spec(Entity.CUSTOM_FIELD, CustomFieldRow.__table__, derived=frozenset({"name_key"}),

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         group_contacts,
     )
     from db.models.quotes import ProductRow, QuoteLineRow, QuoteRow, SettingRow
+    from db.models.relationships import RelationshipRow
     from db.models.timeline import (
         ActivityRow,
         ClearedOccurrenceRow,
@@ -49,9 +50,9 @@ __all__ = [
     "AccountRow", "ActivityRow", "AddressRow", "Base", "ClearedOccurrenceRow", "ContactRow",
     "CustomFieldRow", "CustomValueRow", "EmailRow", "GroupRow", "HistoryRow", "ImRow",
     "JournalChangeRow", "JournalUnitRow", "SyncCollectionRow", "SyncItemRow", "TombstoneRow",
-    "PhoneRow", "ProductRow", "QuoteLineRow", "QuoteRow", "SettingRow", "TagRow",
-    "WebsiteRow", "account_tags", "activity_attendees", "contact_tags", "group_accounts",
-    "group_contacts", "history_contacts", "new_uid", "utcnow",
+    "PhoneRow", "ProductRow", "QuoteLineRow", "QuoteRow", "RelationshipRow", "SettingRow",
+    "TagRow", "WebsiteRow", "account_tags", "activity_attendees", "contact_tags",
+    "group_accounts", "group_contacts", "history_contacts", "new_uid", "utcnow",
 ]
 
 _MODULES = {
@@ -63,6 +64,7 @@ _MODULES = {
     "organize": ("CustomFieldRow", "CustomValueRow", "GroupRow", "TagRow", "account_tags",
                  "contact_tags", "group_accounts", "group_contacts"),
     "quotes": ("ProductRow", "QuoteLineRow", "QuoteRow", "SettingRow"),
+    "relationships": ("RelationshipRow",),
     "timeline": ("ActivityRow", "ClearedOccurrenceRow", "HistoryRow", "activity_attendees",
                  "history_contacts"),
 }

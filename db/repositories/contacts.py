@@ -259,6 +259,17 @@ def link_account(session: Session, contact_ids: Sequence[int], account_id: int |
                      .values(account_id=account_id, updated_at=utcnow()))
 
 
+def set_status(session: Session, contact_ids: Sequence[int], status: str) -> None:
+    """One set-based pass, journaled like any edit of the contacts it changes."""
+    conn = session.connection()
+    ids = list(dict.fromkeys(contact_ids))
+    common.require(conn, C, ids, "contact")
+    unit_of(session).will_change(Entity.CONTACT, ids)
+    for i in range(0, len(ids), 900):
+        conn.execute(update(C).where(C.c.id.in_(ids[i:i + 900]))
+                     .values(status=status, updated_at=utcnow()))
+
+
 def ids_at_account(session: Session, account_id: int) -> list[int]:
     return list(session.connection().execute(
         select(C.c.id).where(C.c.account_id == account_id, C.c.deleted_at.is_(None))).scalars())
