@@ -2,17 +2,108 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from app.domain.errors import AmbiguousError, NotFoundError
 from app.domain.filters import ContactFilter
+from app.domain.history import HistoryKind
 from app.domain.sorting import ContactSort
 from app.domain.summaries import AccountSummary, ContactSummary, SearchHit
 from db.database import Database
 from db.queries import directory as q
 from db.search import Hit, index_for
 
-__all__ = ["ContactSort", "Directory"]
+__all__ = ["AccountListing", "AccountSort", "ContactSort", "Directory",
+           "AccountHit", "ContactHit", "HistoryHit", "QuickResults"]
+
+
+class AccountSort(enum.StrEnum):
+    """How an account list can be ordered (the values are db.queries.directory's)."""
+
+    NAME = "name"
+    INDUSTRY = "industry"
+    CITY = "city"
+    CONTACTS = "contacts"  # how many people work there
+
+
+@dataclass(frozen=True)
+class AccountListing(AccountSummary):
+    """An account list's row: the summary, where it is, and how many accounts belong to it."""
+
+    city: str = ""
+    sub_accounts: int = 0
+
+
+@dataclass(frozen=True)
+class ContactHit:
+    """A person the quick search found. `phone` is the number that matched when digits were
+    typed, else the preferred one; `matched` as in SearchHit."""
+
+    id: int
+    name: str
+    title: str
+    company: str
+    email: str
+    phone: str
+    matched: str
+
+
+@dataclass(frozen=True)
+class AccountHit:
+    id: int
+    name: str
+    industry: str
+    phone: str
+    website: str
+    contact_count: int
+    matched: str
+
+
+@dataclass(frozen=True)
+class HistoryHit:
+    """A call, meeting, note or e-mail whose own text matched; `contact_id` is the first live
+    person it is linked to (by name), None for an item of an account alone."""
+
+    id: int
+    kind: HistoryKind
+    occurred_at: datetime
+    regarding: str
+    details: str
+    contact_id: int | None
+    contact_name: str
+    other_contacts: int  # linked people beyond the one named
+    account_id: int | None
+    account_name: str
+
+
+@dataclass(frozen=True)
+class QuickResults:
+    """The quick search's answer to `text`, by kind, each kind best first."""
+
+    text: str
+    contacts: tuple[ContactHit, ...] = ()
+    accounts: tuple[AccountHit, ...] = ()
+    history: tuple[HistoryHit, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.contacts or self.accounts or self.history)
+
+
+@runtime_checkable
+class _Explaining(Protocol):
+    """What an index offers beyond SearchIndex for the quick search (FTS5 has it)."""
+
+    def search_records(self, conn, text: str, limit: int) -> list[Hit]: ...
+
+    def history_hits(self, conn, text: str, limit: int) -> list[tuple]: ...
+
+    def matched_phones(self, conn, text: str,
+                       contact_ids: Sequence[int]) -> dict[int, str]: ...
 
 
 class Directory:
@@ -44,6 +135,39 @@ class Directory:
                 sub = " · ".join(x for x in (a.industry, count) if x)
                 out.append(SearchHit("account", a.id, a.name, sub, h.matched))
         return out
+
+    def quick_search(self, text: str, *, contacts: int = 8, accounts: int = 4,
+                     history: int = 6) -> QuickResults:
+        """What the Ctrl+K box lists: people and companies in the search's ranking, and the
+        history items whose own text matched (newest first). People found only through a
+        history item are not repeated among the people: the item itself is listed, with
+        them."""
+        with self._db.read() as s:
+            conn = s.connection()
+            index = index_for(conn.dialect.name)
+            # Twice what is shown: people and companies share one ranking, and a name that
+            # many people have must not crowd the one company out.
+            wanted = 2 * (contacts + accounts)
+            if not isinstance(index, _Explaining):
+                hits = [h for h in index.search(conn, text, wanted) if h.matched != "history"]
+                return QuickResults(text, *self._records(conn, hits, contacts, accounts, {}))
+            hits = index.search_records(conn, text, wanted)
+            by_phone = [h.id for h in hits if h.kind == "contact" and h.matched == "phone"]
+            numbers = index.matched_phones(conn, text, by_phone) if by_phone else {}
+            people, firms = self._records(conn, hits, contacts, accounts, numbers)
+            found = index.history_hits(conn, text, history) if history > 0 else []
+        notes = tuple(
+            HistoryHit(hid, HistoryKind(kind), when, regarding, details, cid, name or "",
+                       max(linked - 1, 0), aid, firm or "")
+            for hid, kind, when, regarding, details, aid, firm, cid, name, linked in found)
+        return QuickResults(text, people, firms, notes)
+
+    @staticmethod
+    def _records(conn, hits: list[Hit], contacts: int, accounts: int,
+                 numbers: dict[int, str]) -> tuple[tuple[ContactHit, ...], tuple[AccountHit, ...]]:
+        people = q.contact_summaries(conn, [h.id for h in hits if h.kind == "contact"][:contacts])
+        firms = q.account_summaries(conn, [h.id for h in hits if h.kind == "account"][:accounts])
+        return _contact_hits(hits, people, numbers), _account_hits(hits, firms)
 
     def contact_ids(self, text: str = "", sort: ContactSort = ContactSort.NAME, *,
                     trash: bool = False, account_id: int | None = None,
@@ -172,6 +296,25 @@ class Directory:
             return q.account_summaries(conn, q.account_ids(conn, trash=trash, limit=limit,
                                                            offset=offset))
 
+    def account_ids(self, text: str = "", sort: AccountSort = AccountSort.NAME, *,
+                    descending: bool = False, parent_id: int | None = None) -> list[int]:
+        """Ids for an account list: every live account in `sort` order, or those matching
+        `text` (every word in the name, industry, place, web site or phone), or only the
+        sub-accounts of `parent_id`."""
+        with self._db.read() as s:
+            return q.account_ids(s.connection(), sort=AccountSort(sort).value,
+                                 descending=descending, text=text, parent_id=parent_id)
+
+    def account_listings(self, ids: Sequence[int]) -> list[AccountListing]:
+        """The rows of an account list for `ids`, in that order (gone ones skipped)."""
+        with self._db.read() as s:
+            return [AccountListing(*row) for row in q.account_rows(s.connection(), ids)]
+
+    def account_outline(self) -> list[tuple[int, str, int | None]]:
+        """(id, name, parent id) of every live account, in name order."""
+        with self._db.read() as s:
+            return q.account_outline(s.connection())
+
     def resolve_contact(self, ref: str) -> int:
         """A contact from what a user typed on a command line: an id, a UID, an exact name,
         or a search that finds exactly one contact."""
@@ -220,6 +363,19 @@ def _labelled(r: ContactSummary | AccountSummary) -> str:
     else:
         name, detail = r.name, r.industry
     return f"{r.id} {name}" + (f" ({detail})" if detail else "")
+
+
+def _contact_hits(hits: list[Hit], people: list[ContactSummary],
+                  numbers: dict[int, str]) -> tuple[ContactHit, ...]:
+    how = {h.id: h.matched for h in hits if h.kind == "contact"}
+    return tuple(ContactHit(c.id, c.display_name, c.title, c.account_name, c.email,
+                            numbers.get(c.id, c.phone), how[c.id]) for c in people)
+
+
+def _account_hits(hits: list[Hit], firms: list[AccountSummary]) -> tuple[AccountHit, ...]:
+    how = {h.id: h.matched for h in hits if h.kind == "account"}
+    return tuple(AccountHit(a.id, a.name, a.industry, a.main_phone, a.website,
+                            a.contact_count, how[a.id]) for a in firms)
 
 
 def _search(conn, text: str, limit: int) -> list[Hit]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, func, or_, select
 
+from app.domain.collation import fold
 from app.domain.sorting import ContactSort
 from app.domain.summaries import AccountSummary, ContactSummary
 from db.models import AccountRow, ContactRow, EmailRow, PhoneRow
@@ -61,13 +63,101 @@ def contact_summaries(conn: Connection, ids: Sequence[int]) -> list[ContactSumma
     return [by_id[i] for i in ids if i in by_id]
 
 
+# How an account list can be ordered (app.services.directory.AccountSort names them).
+ACCOUNT_SORTS = ("name", "industry", "city", "contacts")
+_PHONE_PUNCTUATION = " -().+/"
+_DIGITS = re.compile(r"^[\d\s()+\-./]+$")
+
+
+def _people_at(account):
+    """How many live contacts work at `account`: a count over the contacts.account_id index."""
+    return (select(func.count()).where(C.c.account_id == account.c.id, C.c.deleted_at.is_(None))
+            .scalar_subquery())
+
+
+def _account_order(sort: str, descending: bool):
+    """ORDER BY for an account list. Accounts with the sorted field empty come last in both
+    directions (an unsorted tail, not a block of blanks at the top); ties go by name."""
+    def way(column):
+        return column.desc() if descending else column.asc()
+
+    name = (way(A.c.sort_name), way(A.c.id))
+    if sort == "industry":
+        return (A.c.industry == "", way(func.lower(A.c.industry)), *name)
+    if sort == "city":
+        return (A.c.locality == "", way(func.lower(A.c.locality)), *name)
+    if sort == "contacts":
+        return (way(_people_at(A)), A.c.sort_name, A.c.id)
+    return name
+
+
+def _digits_of(column):
+    for ch in _PHONE_PUNCTUATION:
+        column = func.replace(column, ch, "")
+    return column
+
+
+def _account_matches(text_: str):
+    """Accounts whose name (without case or accents, through its collation key), industry,
+    city, region, country, web site or main phone contains every word of `text_`; a run of
+    digits also matches inside the phone number whatever its spacing."""
+    # The name as typed too: the collation key drops punctuation ("C++", "AT&T").
+    others = func.lower(A.c.name + " " + A.c.industry + " " + A.c.locality + " " + A.c.region
+                        + " " + A.c.country + " " + A.c.website + " " + A.c.main_phone)
+    wanted = []
+    for word in text_.split()[:12]:
+        lowered = "".join(ch.lower() if ch.isascii() else ch for ch in word)
+        either = [func.instr(others, lowered) > 0]
+        folded = fold(word)
+        if folded:
+            either.append(func.instr(A.c.sort_name, folded) > 0)
+        if _DIGITS.match(word):
+            digits = "".join(ch for ch in word if ch.isdigit())
+            if len(digits) >= 3:
+                either.append(func.instr(_digits_of(A.c.main_phone), digits) > 0)
+        wanted.append(or_(*either))
+    return and_(*wanted)
+
+
 def account_ids(conn: Connection, *, trash: bool = False, limit: int | None = None,
-                offset: int = 0) -> list[int]:
-    q = (select(A.c.id).where(A.c.deleted_at.is_not(None) if trash else A.c.deleted_at.is_(None))
-         .order_by(A.c.sort_name, A.c.id).offset(offset))
+                offset: int = 0, sort: str = "name", descending: bool = False,
+                text: str = "", parent_id: int | None = None) -> list[int]:
+    """Ids of live (or trashed) accounts in `sort` order, only those matching `text` when
+    given (see _account_matches), only the sub-accounts of `parent_id` when given."""
+    if sort not in ACCOUNT_SORTS:
+        raise ValueError(f"Accounts cannot be sorted by {sort!r}")
+    q = select(A.c.id).where(A.c.deleted_at.is_not(None) if trash else A.c.deleted_at.is_(None))
+    if parent_id is not None:
+        q = q.where(A.c.parent_id == parent_id)
+    if text.strip():
+        q = q.where(_account_matches(text))
+    q = q.order_by(*_account_order(sort, descending)).offset(offset)
     if limit is not None:
         q = q.limit(limit)
     return list(conn.execute(q).scalars())
+
+
+def account_rows(conn: Connection, ids: Sequence[int]) -> list[tuple]:
+    """(id, uid, name, industry, main_phone, website, contacts, city, sub-accounts) of `ids`,
+    in the order given (ids that no longer exist are skipped): an account list's rows."""
+    if not ids:
+        return []
+    sub = A.alias("sub")
+    subs = (select(func.count()).where(sub.c.parent_id == A.c.id, sub.c.deleted_at.is_(None))
+            .scalar_subquery())
+    rows = conn.execute(select(A.c.id, A.c.uid, A.c.name, A.c.industry, A.c.main_phone,
+                               A.c.website, _people_at(A), A.c.locality, subs)
+                        .where(A.c.id.in_(list(ids))))
+    by_id = {r[0]: tuple(r) for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def account_outline(conn: Connection) -> list[tuple[int, str, int | None]]:
+    """(id, name, parent id) of every live account in name order: what a parent picker lists
+    and how it tells an account's descendants (which cannot become its parent)."""
+    rows = conn.execute(select(A.c.id, A.c.name, A.c.parent_id)
+                        .where(A.c.deleted_at.is_(None)).order_by(A.c.sort_name, A.c.id))
+    return [(r[0], r[1], r[2]) for r in rows]
 
 
 def account_summaries(conn: Connection, ids: Sequence[int]) -> list[AccountSummary]:

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, text
 from app.domain.collation import search_variants
 from db.driver import driver_connection
 from db.ids import runs
+from db.models.base import UTCDateTime
 from db.search import Hit
 
 PEOPLE = "search_people"
@@ -36,6 +37,7 @@ _MAX_TERMS = 12
 _PHONE_LIKE = re.compile(r"^[\d\s()+\-./]+$")
 _WORD = re.compile(r"\w", re.UNICODE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # a word as unicode61 cuts it
 
 DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {PEOPLE} USING fts5("
@@ -225,6 +227,17 @@ class Fts5Index:
     def search(self, conn: Connection, text: str, limit: int) -> list[Hit]:
         return search(conn, text, limit)
 
+    def search_records(self, conn: Connection, text: str, limit: int) -> list[Hit]:
+        """search() without its history pass: contacts and accounts by their own fields."""
+        return search(conn, text, limit, history=False)
+
+    def history_hits(self, conn: Connection, text: str, limit: int) -> list[tuple]:
+        return history_hits(conn, text, limit)
+
+    def matched_phones(self, conn: Connection, text: str,
+                       contact_ids: Sequence[int]) -> dict[int, str]:
+        return matched_phones(conn, text, contact_ids)
+
 
 INDEX = Fts5Index()
 
@@ -256,6 +269,9 @@ class Query:
     # those characters, so these are also matched as literal text, and such hits come first.
     literals: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()  # each word chunk as its own FTS5 expression
+    # Per term: one letter ("m", "J."), which no prefix index covers, so matching it alone
+    # reads the postings of every word starting with that letter.
+    broad: tuple[bool, ...] = ()
 
     @classmethod
     def parse(cls, user_text: str) -> Query:
@@ -264,7 +280,7 @@ class Query:
         digits = _digit_run(text_)
         if digits:  # "+1 (555) 012-3" is one number, whatever its spaces
             return cls(_phrase(digits) + "*", _phrase(digits), None)
-        words, others, digit_runs, literals = [], [], [], []
+        words, others, digit_runs, literals, broad = [], [], [], [], []
         for chunk in text_.split()[:_MAX_TERMS]:
             if not chunk.isalnum() and not _digit_run(chunk):
                 literals.append(_ascii_lower(chunk))
@@ -272,13 +288,14 @@ class Query:
                 continue
             term = _term(chunk)
             words.append(term)
+            broad.append(_letters(chunk) <= 1)
             run = _digit_run(chunk)
             if run:
                 digit_runs.append(_phrase(run))
             else:
                 others.append(term)
         return cls(" AND ".join(words) or None, " AND ".join(digit_runs) or None,
-                   " AND ".join(others) or None, tuple(literals), tuple(words))
+                   " AND ".join(others) or None, tuple(literals), tuple(words), tuple(broad))
 
     @property
     def empty(self) -> bool:
@@ -287,22 +304,41 @@ class Query:
 
 def _term(chunk: str) -> str:
     """A prefix phrase, widened by the other spelling of German names ("Müller" also finds a
-    contact stored as "Mueller"; the index holds both spellings of what it stores)."""
+    contact stored as "Mueller"; the index holds both spellings of what it stores). A chunk
+    that ends in punctuation ends its last word ("J.", "Dr.", "Smith,"): that word is
+    matched whole, which for an initial is one lookup instead of the postings of every
+    word starting with the letter."""
+    star = "" if _WORD.match(chunk[-1:]) is None else "*"
     spellings = [chunk, *search_variants(chunk)]
     if len(spellings) == 1:
-        return _phrase(chunk) + "*"
-    return "(" + " OR ".join(_phrase(s) + "*" for s in spellings) + ")"
+        return _phrase(chunk) + star
+    return "(" + " OR ".join(_phrase(s) + star for s in spellings) + ")"
 
 
-def _splits(terms: tuple[str, ...]) -> list[tuple[str, str]]:
+# How many people, and how many firms, one reading of "person at firm" looks at: a word
+# half typed ("Ma") matches 15,000 people, and the whole set cost 170 ms per keystroke; the
+# first few thousand hold the ones meant often enough, and the next letter narrows it.
+_SPLIT_CAP = 2000
+
+
+def _letters(chunk: str) -> int:
+    return sum(ch.isalnum() for ch in chunk)
+
+
+def _splits(terms: tuple[str, ...], broad: tuple[bool, ...] = ()) -> list[tuple[str, str]]:
     """For two or three words, every way of reading some as the person and the rest as the
-    company (bounded: a longer query is a name or a phrase, not a person at a firm)."""
-    if not 2 <= len(terms) <= 3:
+    company (bounded: a longer query is a name or a phrase, not a person at a firm). Single
+    letters take no part: "Emiliano M" is someone being typed, not Emiliano at any of the
+    thousands of firms with an M-word, and "Brianna J. Garcia" is read without the initial;
+    matching a lone letter would cost a hundred milliseconds per keystroke at 100,000
+    people."""
+    words = [t for t, one in zip(terms, broad or (False,) * len(terms), strict=True) if not one]
+    if not 2 <= len(words) <= 3:
         return []
     out = []
-    for mask in range(1, 2 ** len(terms) - 1):
-        people = [t for i, t in enumerate(terms) if not mask >> i & 1]
-        firms = [t for i, t in enumerate(terms) if mask >> i & 1]
+    for mask in range(1, 2 ** len(words) - 1):
+        people = [t for i, t in enumerate(words) if not mask >> i & 1]
+        firms = [t for i, t in enumerate(words) if mask >> i & 1]
         out.append((" AND ".join(people), " AND ".join(firms)))
     return out
 
@@ -312,8 +348,9 @@ def _ascii_lower(text_: str) -> str:
     return "".join(ch.lower() if ch.isascii() else ch for ch in text_)
 
 
-def search(conn: Connection, user_text: str, limit: int) -> list[Hit]:
-    """Name matches first (best first), then phone numbers, other fields and history text."""
+def search(conn: Connection, user_text: str, limit: int, *, history: bool = True) -> list[Hit]:
+    """Name matches first (best first), then phone numbers, other fields and history text
+    (unless `history` is False: the quick search lists history items on their own)."""
     q = Query.parse(user_text)
     if q.empty or limit <= 0:
         return []
@@ -337,9 +374,10 @@ def search(conn: Connection, user_text: str, limit: int) -> list[Hit]:
         take(run(f"SELECT rowid FROM {PEOPLE} WHERE {match}{found} LIMIT :n",
                  q=q.words, **params), "exact")
     if q.words:
-        # One letter typed: every name starting with it matches, and ranking them all costs
-        # ten times finding them (55 ms against 6 at 100,000 people) and tells the user nothing.
-        rank = "" if len(user_text.strip()) == 1 else " ORDER BY rank"
+        # One or two letters typed: every name with a word starting so matches, and ranking
+        # them all costs ten to thirty times finding them (55 ms against 6 for "j", 28 ms
+        # against 1 for "ma", at 100,000 people) and tells the user nothing.
+        rank = "" if len(user_text.strip()) <= 2 else " ORDER BY rank"
         take(run(f"SELECT rowid FROM {PEOPLE} WHERE {PEOPLE} MATCH :q{rank} LIMIT :n",
                  q=f"name : ({q.words})"), "name")
     if q.digits and len(hits) < limit:
@@ -359,18 +397,18 @@ def search(conn: Connection, user_text: str, limit: int) -> list[Hit]:
             take(run(f"SELECT 2 * c.id FROM contacts c WHERE c.deleted_at IS NULL AND "
                      f"c.account_id IN ({marks}) ORDER BY c.sort_name LIMIT :n",
                      **{f"a{i}": a for i, a in enumerate(named)}), "company")
-        for people, firms in _splits(q.terms):
+        for people, firms in _splits(q.terms, q.broad):
             if len(hits) >= limit:
                 break
             take(run(f"SELECT 2 * c.id FROM contacts c WHERE c.deleted_at IS NULL AND "
                      f"c.id IN (SELECT rowid / 2 FROM {PEOPLE} WHERE {PEOPLE} MATCH :p "
-                     "AND rowid % 2 = 0) AND c.account_id IN (SELECT rowid / 2 FROM "
-                     f"{PEOPLE} WHERE {PEOPLE} MATCH :f AND rowid % 2 = 1) LIMIT :n",
-                     p=people, f=f"name : ({firms})"), "company")
+                     "AND rowid % 2 = 0 LIMIT :cap) AND c.account_id IN (SELECT rowid / 2 "
+                     f"FROM {PEOPLE} WHERE {PEOPLE} MATCH :f AND rowid % 2 = 1 LIMIT :cap) "
+                     "LIMIT :n", p=people, f=f"name : ({firms})", cap=_SPLIT_CAP), "company")
     if q.words and len(hits) < limit:
         take(run(f"SELECT rowid FROM {PEOPLE} WHERE {PEOPLE} MATCH :q LIMIT :n",
                  q=f"{{detail body}} : ({q.words})"), "details")
-    if q.words and len(hits) < limit:
+    if history and q.words and len(hits) < limit:
         rows = run(
             f"SELECT coalesce(2 * c.id, 2 * a.id + 1) FROM "
             f"(SELECT rowid AS hid FROM {HISTORY} WHERE {HISTORY} MATCH :q LIMIT :m) found "
@@ -382,3 +420,68 @@ def search(conn: Connection, user_text: str, limit: int) -> list[Hit]:
             q=q.words, m=4 * limit)
         take(rows, "history")
     return hits
+
+
+# --- what the quick search shows beside a hit -----------------------------------------------
+
+# History items looked at per item wanted: some are left out (linked only to trashed people).
+_HISTORY_SLACK = 2
+
+
+def _history_match(user_text: str) -> str | None:
+    """The FTS5 expression for history text: every word of two or more letters, as the
+    tokenizer cuts words ("O'Connor" is "o" and "connor"). A one-letter prefix has no prefix
+    index behind it, so matching it merges the postings of every word starting with that
+    letter across a million items; and it says nothing about which note is meant."""
+    text_ = _CONTROL.sub(" ", user_text[:_MAX_QUERY_CHARS])
+    words = [w for w in _TOKEN.findall(text_) if len(w) >= 2][:_MAX_TERMS]
+    return " AND ".join(_term(w) for w in words) or None
+
+
+def history_hits(conn: Connection, user_text: str, limit: int) -> list[tuple]:
+    """Live history items whose text has every word typed (one-letter words aside), newest
+    recorded first, as rows of (id, kind, occurred_at, regarding, details, account id,
+    account name, first live contact's id and display name by name, how many live contacts
+    it has). Items the contact search also leaves out are left out here: linked only to
+    trashed people, or to nobody and a trashed account."""
+    match = _history_match(user_text)
+    if match is None or limit <= 0:
+        return []
+    live = ("FROM history_contacts hc JOIN contacts c2 ON c2.id = hc.contact_id "
+            "WHERE hc.history_id = f.hid AND c2.deleted_at IS NULL")
+    rows = conn.execute(text(
+        "SELECT f.hid, h.kind, h.occurred_at AS occurred_at, h.regarding, h.details, a.id, "
+        f"a.name, c.id, c.display_name, (SELECT count(*) {live}), "
+        "EXISTS (SELECT 1 FROM history_contacts hc WHERE hc.history_id = f.hid) "
+        # rowid order needs no ranking pass over every match, which costs a common word
+        # (in a tenth of all items) hundreds of milliseconds.
+        f"FROM (SELECT rowid AS hid FROM {HISTORY} WHERE {HISTORY} MATCH :q "
+        "ORDER BY rowid DESC LIMIT :m) f JOIN history h ON h.id = f.hid "
+        "LEFT JOIN accounts a ON a.id = h.account_id AND a.deleted_at IS NULL "
+        f"LEFT JOIN contacts c ON c.id = (SELECT c2.id {live} ORDER BY c2.sort_name, c2.id "
+        "LIMIT 1) ORDER BY f.hid DESC").columns(occurred_at=UTCDateTime()),
+        {"q": match, "m": _HISTORY_SLACK * limit + 8}).all()
+    found = [tuple(r[:10]) for r in rows if r[7] is not None or (not r[10] and r[5] is not None)]
+    return found[:limit]
+
+
+def matched_phones(conn: Connection, user_text: str,
+                   contact_ids: Sequence[int]) -> dict[int, str]:
+    """For contacts found by a phone number, the number (as stored) holding the digits typed,
+    the preferred one first: the one to show beside the name."""
+    text_ = _CONTROL.sub(" ", user_text[:_MAX_QUERY_CHARS]).strip()
+    whole = _digit_run(text_)
+    runs_ = [whole] if whole else [r for r in map(_digit_run, text_.split()[:_MAX_TERMS]) if r]
+    if not runs_ or not contact_ids:
+        return {}
+    ids = list(dict.fromkeys(contact_ids))[:_CHUNK]
+    rows = conn.execute(text(
+        f"SELECT contact_id, value FROM contact_phones WHERE contact_id IN "
+        f"({', '.join(f':c{i}' for i in range(len(ids)))}) "
+        "ORDER BY contact_id, preferred DESC, position, id"),
+        {f"c{i}": cid for i, cid in enumerate(ids)}).all()
+    out: dict[int, str] = {}
+    for cid, value in rows:
+        if cid not in out and all(r in _digits(value) for r in runs_):
+            out[cid] = value
+    return out
