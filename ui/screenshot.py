@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.domain.errors import ValidationError
 from app.services.registry import Services
 
-VIEWS = ("contacts", "contact", "trash", "editor")
+VIEWS = ("contacts", "contact", "accounts", "account", "groups", "trash", "editor")
 MIN_SIZE, MAX_SIZE = QSize(640, 400), QSize(7680, 4320)
 SETTLE_SECONDS = 20.0
 
@@ -63,7 +63,8 @@ def wait_until(ready: Callable[[], bool], seconds: float = SETTLE_SECONDS) -> bo
 def shoot(services: Services, path: Path, view: str = "contacts",
           size: QSize | None = None) -> QImage:
     """Render `view` of a new main window over `services` and save it to `path` as PNG."""
-    from ui.main_window import MainWindow, View
+    from ui.main_window import MainWindow
+    from ui.sidebar import View
 
     if view not in VIEWS:
         raise ValidationError(f"--view is one of {', '.join(VIEWS)}, not {view!r}")
@@ -71,6 +72,11 @@ def shoot(services: Services, path: Path, view: str = "contacts",
     if QGuiApplication.platformName() == "offscreen":
         qInstallMessageHandler(_quiet_offscreen)
     window = MainWindow(services, title=f"Rolodeck — {view}")
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        from ui.app import style
+
+        style(app)  # after the window is built: see ui.app.style
     window.resize(size)
     window.show()
     target: QWidget = window
@@ -79,9 +85,17 @@ def shoot(services: Services, path: Path, view: str = "contacts",
         wait_until(settled)
         if view == "trash":
             window.show_view(View.TRASH)
+        elif view in ("accounts", "account"):
+            window.show_view(View.ACCOUNTS)
+            wait_until(lambda: window.accounts.settled() and settled())
+            if view == "account":
+                window.accounts.select_first()
+        elif view == "groups":
+            window.show_view(View.GROUPS)
+            wait_until(lambda: window.groups.loaded and not window.groups.busy and settled())
         elif view in ("contact", "editor") and window.model.rowCount():
             window.contacts.table.selectRow(0)
-        wait_until(settled)
+        wait_until(lambda: settled() and not window.groups.busy)
         if view == "editor":
             if window.model.rowCount():
                 window.contacts.edit_current()

@@ -155,7 +155,7 @@ def test_the_window_remembers_geometry_split_and_view(qtbot, services, tmp_path)
     again.show()
     qtbot.waitExposed(again)
     assert (again.width(), again.height()) == (760, 560)
-    assert again.current_view() == View.TRASH
+    qtbot.waitUntil(lambda: again.current_view() == View.TRASH)
     again.show_view(View.CONTACTS)
     qtbot.waitUntil(lambda: again.contacts.isVisible())
     # The record pane keeps the width it was dragged to; the list takes what is left.

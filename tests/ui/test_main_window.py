@@ -44,7 +44,8 @@ def settle(qtbot, window: MainWindow) -> None:
     """Wait for the list's read tasks: ids, then the pages of the rows on screen, are read
     off the GUI thread."""
     qtbot.waitUntil(lambda: window.model.loaded and not window.reads.busy
-                    and on_screen_rows_read(window))
+                    and on_screen_rows_read(window)
+                    and (window.ready or not window.isVisible()))
 
 
 def on_screen_rows_read(window: MainWindow) -> bool:
@@ -192,17 +193,36 @@ def test_cancelling_the_sample_data_leaves_the_database_empty(open_window, qtbot
     assert window.contacts.welcome.isVisible() and window.contacts.welcome.sample_button.isEnabled()
 
 
-def test_menus_offer_only_what_exists(open_window):
+def test_menus_offer_only_what_exists_each_with_its_key(open_window):
     window = open_window()
     menus = {m.title(): [a.text() for a in m.actions()]
              for m in (a.menu() for a in window.menuBar().actions())}
-    assert menus == {"&File": ["&Data File…", "&Settings…", "", "&Quit"],
-                     "&Edit": ["&Undo", "&Redo", "", "&Find…"],
-                     "&View": ["Contacts", "Trash"],
-                     "&Contact": ["&New Contact…", "&Edit Contact…", "", "&Delete"],
-                     "&Help": ["&About Rolodeck"]}
+    assert menus == {
+        "&File": ["&Data File…", "&Settings…", "", "&Quit"],
+        "&Edit": ["&Undo", "&Redo", "", "&Copy", "&Quick Search…", "&Find in List"],
+        "&View": ["Contacts", "Accounts", "Groups", "Trash"],
+        "&Contact": ["&New Contact…", "&Edit Contact…", "", "Previous Contact", "Next Contact",
+                     "", "&Log Call…", "Log &Meeting…", "Add &Note…", "Log E-&mail…", "",
+                     "Add to &Group…", "&Tags…", "Change &Status", "", "&Delete"],
+        "&Account": ["&New Account…", "&Edit Account…", "", "Previous Account",
+                     "Next Account", "", "&Delete Account"],
+        "&Group": ["&New Group…", "&Rename Group…", "&Delete Group", "",
+                   "Remove from &Group"],
+        "&Help": ["&About Rolodeck"]}
     quit_action = window.menuBar().actions()[0].menu().actions()[-1]
     assert quit_action.shortcut().toString() == "Ctrl+Q"
+    # Every entry but About and the status submenu has a key, and no two entries that work
+    # window-wide share one (Qt would then fire neither).
+    window_wide: dict[str, str] = {}
+    for menu in (a.menu() for a in window.menuBar().actions()):
+        for action in menu.actions():
+            if action.isSeparator() or action.menu() or action.text() == "&About Rolodeck":
+                continue
+            key = action.shortcut().toString()
+            assert key, f"{action.text()} has no shortcut"
+            if action.shortcutContext() == Qt.ShortcutContext.WindowShortcut:
+                assert key not in window_wide, f"{key}: {action.text()} and {window_wide[key]}"
+                window_wide[key] = action.text()
 
 
 def test_error_dialogs_show_our_message_or_a_short_apology_with_details(qtbot):

@@ -6,7 +6,6 @@ import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -21,15 +20,21 @@ from PySide6.QtWidgets import (
 
 from app.domain.changes import ChangeSet
 from app.domain.filters import ContactFilter
+from app.domain.history import HistoryKind
 from app.services.directory import Directory
 from app.services.registry import Services
+from ui.contacts.bulk_actions import BulkActions
 from ui.contacts.editor import ContactEditor
 from ui.contacts.filter_bar import FilterBar
+from ui.contacts.page_actions import context_menu, make_actions
 from ui.contacts.record_pane import RecordPane
 from ui.contacts.record_tabs import CustomFieldsTab, GroupsTagsTab, NotesTab
+from ui.contacts.relationships_tab import RelationshipsTab
 from ui.contacts.rolodex_strip import RolodexStrip
 from ui.contacts.table_model import ContactTableModel, selected_ids
 from ui.contacts.table_view import ContactTable
+from ui.history.log_dialog import LogDialog
+from ui.history.timeline import TimelineView
 from ui.settings.preferences import Preferences
 from ui.tasks import ReadPool, Writer
 from ui.welcome import Welcome
@@ -50,12 +55,15 @@ class ContactsPage(QWidget):
 
     counted = Signal(str)
     said = Signal(str)
+    # Once, when the list first has its rows on screen (or has shown that it has none).
+    first_rows_painted = Signal()
 
     def __init__(self, services: Services, reads: ReadPool, writer: Writer,
                  undo_key: Callable[[], str], prefs: Preferences,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.prefs = prefs
+        self._painted_once = False
         self.services, self.reads, self.writer = services, reads, writer
         self._undo_key = undo_key
         self.model = ContactTableModel(services.directory, self, run_query=reads.run)
@@ -105,6 +113,14 @@ class ContactsPage(QWidget):
         self.record = RecordPane(services, reads, writer)
         self.detail = self.record.card
         self.record.edit_requested.connect(self.edit_current)
+        self.history_tab = TimelineView(services, reads, writer)
+        self.history_tab.said.connect(self.said)
+        self.history_tab.log_requested.connect(self.log)
+        self.record.add_tab(self.history_tab, "History")
+        log_call = QPushButton("Log Call")
+        log_call.setToolTip("Log a call with this contact (Ctrl+L)")
+        log_call.clicked.connect(lambda: self.log(HistoryKind.CALL))
+        self.record.add_action_button(log_call)
         self.notes_tab = NotesTab(services, reads)
         self.notes_tab.edit_requested.connect(self.edit_current)
         self.groups_tab = GroupsTagsTab(services, reads)
@@ -113,6 +129,10 @@ class ContactsPage(QWidget):
         self.record.add_tab(self.notes_tab, "Notes")
         self.record.add_tab(self.groups_tab, "Groups && Tags")
         self.record.add_tab(self.fields_tab, "Custom Fields")
+        self.relationships_tab = RelationshipsTab(services, reads, writer)
+        self.relationships_tab.open_contact.connect(self.select_contact)
+        self.relationships_tab.said.connect(self.said)
+        self.record.add_tab(self.relationships_tab, "Relationships")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("contactsSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -148,31 +168,36 @@ class ContactsPage(QWidget):
         self.model.dataChanged.connect(self._on_data_changed)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.table.selectionModel().selectionChanged.connect(self._on_current_changed)
+        self.table.viewport().installEventFilter(self)
         self.model.refresh()
 
     def _make_actions(self) -> None:
-        self.new_action = QAction("&New Contact…", self)
-        self.new_action.setShortcut(QKeySequence.StandardKey.New)
-        self.new_action.triggered.connect(self.new_contact)
-        self.edit_action = QAction("&Edit Contact…", self)
-        self.edit_action.setShortcuts([QKeySequence("Ctrl+E"), QKeySequence("Return"),
-                                       QKeySequence("Enter")])
-        # Return opens the record only from the list; in a text box it means what it means.
-        self.edit_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.edit_action.setEnabled(False)
-        self.edit_action.triggered.connect(self.edit_current)
-        self.table.addAction(self.edit_action)
-        self.table.doubleClicked.connect(lambda _index: self.edit_current())
-        self.delete_action = QAction("&Delete", self)
-        self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
-        # Only while the list has the focus: in the search box Delete deletes text.
-        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.delete_action.setEnabled(False)
-        self.delete_action.triggered.connect(self.delete_selected)
-        self.table.addAction(self.delete_action)
+        actions = make_actions(self)
+        self.new_action, self.edit_action = actions.new, actions.edit
+        self.delete_action, self.log_actions = actions.delete, actions.log
+        self.next_action, self.previous_action = actions.next, actions.previous
+        self.bulk = BulkActions(self.services, self.reads, self.writer, self.selected_ids, self)
+        self.bulk.said.connect(self.said)
+        self.table.addAction(self.bulk.copy)
+        self.groups_tab.add_to_group.connect(self.bulk.open_add_to_group)
+        self.groups_tab.edit_tags.connect(self.bulk.open_tags)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(
+            lambda at: context_menu(self, self.table.viewport().mapToGlobal(at)))
+
+    def walk(self, step: int) -> None:
+        """To the next (1) or previous (-1) contact, from wherever the focus is."""
+        rows = self.model.rowCount()
+        if rows:
+            index = self.table.currentIndex()
+            row = index.row() + step if index.isValid() else 0
+            self._select_row(max(0, min(rows - 1, row)))
 
     def eventFilter(self, watched, event) -> bool:
-        if (event.type() == QEvent.Type.Resize and watched is self.splitter
+        if (not self._painted_once and event.type() == QEvent.Type.Paint
+                and watched is self.table.viewport() and self.settled()):
+            self._first_paint()
+        elif (event.type() == QEvent.Type.Resize and watched is self.splitter
                 and not self._split_dragged):
             self._fit_split(event.size().width())
         elif (event.type() == QEvent.Type.KeyPress and watched is self.search_field
@@ -183,6 +208,12 @@ class ContactsPage(QWidget):
                 self.table.selectRow(0)
             return True
         return super().eventFilter(watched, event)
+
+    def _first_paint(self) -> None:
+        self._painted_once = True
+        self.table.viewport().removeEventFilter(self)
+        # After this paint has been drawn, not before it.
+        QTimer.singleShot(0, self, self.first_rows_painted.emit)
 
     def _fit_split(self, width: int) -> None:
         # Until the user drags it, the record pane takes a share of the width, so a small
@@ -277,6 +308,15 @@ class ContactsPage(QWidget):
             self._successor = contact_id
             self.search_field.clear()
 
+    def log(self, kind: HistoryKind = HistoryKind.CALL) -> None:
+        """Log a call, meeting, note or e-mail with the contact on show."""
+        cid = self.current_id()
+        if cid is None:
+            return
+        summary = self.model.summary(self.table.currentIndex().row())
+        LogDialog.for_contact(self.services, self.writer, cid, kind, self,
+                              about=summary.display_name if summary else "")
+
     def select_contact(self, contact_id: int) -> None:
         """Show `contact_id` in the list (clearing a search that hides it) and select it."""
         row = self.model.row_of(contact_id)
@@ -368,6 +408,8 @@ class ContactsPage(QWidget):
             self.table.scrollToTop()
         self._show_current()
         self.update_chrome()
+        if not self._painted_once and not self.model.rowCount():
+            self._first_paint()  # the welcome page or the empty list is what there is
 
     def _select_row(self, row: int) -> None:
         index = self.model.index(row, 0)
@@ -381,9 +423,12 @@ class ContactsPage(QWidget):
             self._show_current()
 
     def _on_current_changed(self, *_args) -> None:
-        chosen = bool(self.table.selectionModel().selectedRows())
+        chosen = self.table.selectionModel().hasSelection()
         self.delete_action.setEnabled(chosen)
         self.edit_action.setEnabled(chosen)
+        self.bulk.set_enabled(chosen)
+        for action in self.log_actions:
+            action.setEnabled(chosen)
         self._show_current()
         self.update_chrome()
 
@@ -408,7 +453,10 @@ class ContactsPage(QWidget):
         filtered = not self.model.filters.empty
         if filtered:
             count += " (filtered)"
-        chosen = len(self.table.selectionModel().selectedRows()) if rows else 0
+        # Counted by ranges: after Ctrl+A on 100,000 rows, selectedRows() would make 100,000
+        # indexes to be counted.
+        ranges = self.table.selectionModel().selection()
+        chosen = sum(ranges.at(i).height() for i in range(ranges.size())) if rows else 0
         self.counted.emit(f"{count} · {chosen:,} selected" if chosen > 1 else count)
         if rows:
             self._list_pages.setCurrentWidget(self._table_area)

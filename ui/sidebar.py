@@ -1,0 +1,165 @@
+"""The sidebar: the window's views, and the user's groups under Groups, each a place to drop
+contacts dragged from the list."""
+
+from __future__ import annotations
+
+import enum
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListWidget,
+    QListWidgetItem,
+    QStyledItemDelegate,
+    QWidget,
+)
+
+from app.domain.groups import Group
+from ui.groups.drag import carries_contacts, contact_ids_of
+
+
+class View(enum.IntEnum):
+    """The views, in the sidebar's order (Ctrl+1, Ctrl+2...)."""
+
+    CONTACTS = 0
+    ACCOUNTS = 1
+    GROUPS = 2
+    TRASH = 3
+
+
+VIEW_NAMES = {View.CONTACTS: "Contacts", View.ACCOUNTS: "Accounts", View.GROUPS: "Groups",
+              View.TRASH: "Trash"}
+VIEW_ROLE = Qt.ItemDataRole.UserRole
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 1
+MAX_GROUPS_SHOWN = 200  # past this the Groups view lists them; a sidebar is not a list view
+
+
+class _Indented(QStyledItemDelegate):
+    """Groups sit under Groups, as in a mail reader's folder list."""
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802  Qt's name
+        super().initStyleOption(option, index)
+        if index.data(GROUP_ROLE) is not None:
+            option.rect.adjust(GROUP_INDENT, 0, 0, 0)
+
+
+GROUP_INDENT = 14
+
+
+class Sidebar(QListWidget):
+    """Signals: `view_chosen(View)`, `group_chosen(int)`, and `contacts_dropped(group_id,
+    ids)` when contacts dragged from a list are dropped on a group."""
+
+    view_chosen = Signal(object)
+    group_chosen = Signal(int)
+    contacts_dropped = Signal(int, list)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("sidebar")
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setDropIndicatorShown(True)
+        self.setFixedWidth(self.fontMetrics().horizontalAdvance("M" * 12))
+        self.setItemDelegate(_Indented(self))
+        self._items: dict[View, QListWidgetItem] = {}
+        for view in View:
+            item = QListWidgetItem(VIEW_NAMES[view])
+            item.setData(VIEW_ROLE, view)
+            self.addItem(item)
+            self._items[view] = item
+        self.setCurrentItem(self._items[View.CONTACTS])
+        self.currentItemChanged.connect(self._on_current)
+
+    def show_groups(self, groups: list[Group]) -> None:
+        """The user's groups, indented under Groups (the current one kept current)."""
+        current = self.current_group()
+        self.blockSignals(True)
+        try:
+            for row in reversed(range(self.count())):
+                item = self.item(row)
+                if item is not None and item.data(GROUP_ROLE) is not None:
+                    self.takeItem(row)
+            at = self.row(self._items[View.GROUPS]) + 1
+            for group in groups[:MAX_GROUPS_SHOWN]:
+                item = QListWidgetItem(group.name)
+                item.setData(GROUP_ROLE, group.id)
+                item.setData(VIEW_ROLE, View.GROUPS)
+                members = group.contact_count + group.account_count
+                item.setToolTip(f"{group.name}: {members:,} "
+                                f"{'member' if members == 1 else 'members'}. Drop contacts "
+                                "here to add them.")
+                self.insertItem(at, item)
+                if group.id == current:
+                    self.setCurrentItem(item)
+                at += 1
+        finally:
+            self.blockSignals(False)
+
+    def select_view(self, view: View) -> None:
+        self.setCurrentItem(self._items[view])
+
+    def select_group(self, group_id: int) -> None:
+        item = self._group_item(group_id)
+        if item is not None:
+            self.blockSignals(True)
+            self.setCurrentItem(item)
+            self.blockSignals(False)
+
+    def current_view(self) -> View:
+        item = self.currentItem()
+        return View(item.data(VIEW_ROLE)) if item is not None else View.CONTACTS
+
+    def current_group(self) -> int | None:
+        item = self.currentItem()
+        return item.data(GROUP_ROLE) if item is not None else None
+
+    def group_names(self) -> list[str]:
+        return [item.text() for row in range(self.count())
+                if (item := self.item(row)) is not None and item.data(GROUP_ROLE) is not None]
+
+    def _group_item(self, group_id: int) -> QListWidgetItem | None:
+        for row in range(self.count()):
+            item = self.item(row)
+            if item is not None and item.data(GROUP_ROLE) == group_id:
+                return item
+        return None
+
+    def _on_current(self, item: QListWidgetItem | None, _previous) -> None:
+        if item is None:
+            return
+        group_id = item.data(GROUP_ROLE)
+        if group_id is not None:
+            self.group_chosen.emit(int(group_id))
+        else:
+            self.view_chosen.emit(View(item.data(VIEW_ROLE)))
+
+    # --- dropping contacts on a group ----------------------------------------------------------
+
+    def _group_at(self, event) -> int | None:
+        item = self.itemAt(event.position().toPoint())
+        group_id = item.data(GROUP_ROLE) if item is not None else None
+        return int(group_id) if group_id is not None else None
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802  Qt's name
+        if carries_contacts(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802  Qt's name
+        if carries_contacts(event.mimeData()) and self._group_at(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:  # noqa: N802  Qt's name
+        group_id = self._group_at(event)
+        ids = contact_ids_of(event.mimeData())
+        if group_id is None or not ids:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.contacts_dropped.emit(group_id, ids)
