@@ -5,32 +5,33 @@ them, owns the threads every view shares, and remembers how the user left it."""
 
 from __future__ import annotations
 
-import functools
 import os
 import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QStackedWidget,
     QWidget,
 )
 
-from app.domain.changes import ChangeSet
+from app.domain.changes import ChangeSet, Entity
+from app.domain.filters import SavedSearch
 from app.services.registry import Services
 from ui.contacts.page import ContactsPage
 from ui.edit_actions import EditActions
+from ui.menus import add_commands, make_menus
 from ui.progress import Task
 from ui.settings.preferences import Preferences
-from ui.sidebar import VIEW_NAMES, Sidebar, View
+from ui.sidebar import Sidebar, View
 from ui.tasks import ChangeBus, ReadPool, Writer
 from ui.watch import ExternalChanges
 from ui.welcome import SAMPLE_CONTACTS
@@ -64,19 +65,13 @@ class _Rest:
     quick: QuickSearch
 
 
-def _fill(menu: QMenu, actions: list[QAction | None]) -> None:
-    """The actions in order, None for a separator."""
-    for action in actions:
-        if action is None:
-            menu.addSeparator()
-        else:
-            menu.addAction(action)
-
-
 class MainWindow(QMainWindow):
     # Another database chosen in Settings: (path, create). Whoever started the window closes
     # it and opens one over that file (see ui.app.run_gui).
     reopen = Signal(object, bool)
+    # Made with the menus (ui.menus), once the rest of the window is built.
+    data_file_action: QAction
+    settings_action: QAction
 
     def __init__(self, services: Services, *, title: str = "Rolodeck",
                  settings: QSettings | None = None, prefs: Preferences | None = None,
@@ -105,6 +100,9 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar()
         self.sidebar.view_chosen.connect(self._on_view_chosen)
         self.sidebar.group_chosen.connect(self._on_group_chosen)
+        self.sidebar.search_chosen.connect(self._on_search_chosen)
+        self.sidebar.rename_search.connect(self._rename_search)
+        self.sidebar.delete_search.connect(self._delete_search)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -133,6 +131,11 @@ class MainWindow(QMainWindow):
         # first would keep it off the screen for a third of a second (see _build_rest).
         self._rest: _Rest | None = None
         self.contacts.first_rows_painted.connect(self._first_rows_painted)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802  Qt's name
+        super().resizeEvent(event)
+        # A small window gives the sidebar less of its width; the list needs it more.
+        self.sidebar.fit_to(event.size().width())
 
     def _first_rows_painted(self) -> None:
         if os.environ.get("ROLODECK_REPORT_START"):
@@ -176,9 +179,10 @@ class MainWindow(QMainWindow):
         quick.open_contact.connect(self.open_contact)
         quick.open_account.connect(self.open_account)
         quick.open_history.connect(self._open_history)
-        self._make_menus()
-        self._add_commands()
+        make_menus(self)
+        add_commands(self)
         groups.load()  # the sidebar lists the groups before the Groups view is opened
+        self._read_saved_searches()
         self._restore_view()
         return rest
 
@@ -215,92 +219,6 @@ class MainWindow(QMainWindow):
     @property
     def model(self):
         return self.contacts.model
-
-    def _make_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        data_file = self.data_file_action = QAction("&Data File…", self)
-        data_file.setStatusTip("Back up, restore, or open another database")
-        data_file.setShortcut(QKeySequence("Ctrl+Shift+D"))
-        data_file.triggered.connect(lambda: self.show_settings("Data File"))
-        file_menu.addAction(data_file)
-        settings = self.settings_action = QAction("&Settings…", self)
-        settings.setShortcut(QKeySequence.StandardKey.Preferences)
-        if settings.shortcut().isEmpty():  # most Linux desktops have no standard key
-            settings.setShortcut(QKeySequence("Ctrl+,"))
-        settings.setMenuRole(QAction.MenuRole.PreferencesRole)
-        settings.triggered.connect(lambda: self.show_settings())
-        file_menu.addAction(settings)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        if quit_action.shortcut().isEmpty():  # Windows has no standard Quit key
-            quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-
-        edit_menu = self.menuBar().addMenu("&Edit")
-        edit_menu.addAction(self.edit.undo)
-        edit_menu.addAction(self.edit.redo)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.contacts.bulk.copy)
-        quick = QAction("&Quick Search…", self)
-        quick.setShortcut(QKeySequence("Ctrl+K"))
-        quick.setStatusTip("Find people, companies, notes and history, or run a command")
-        quick.triggered.connect(self.quick.open)
-        edit_menu.addAction(quick)
-        find = QAction("&Find in List", self)
-        find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
-        find.triggered.connect(self.focus_search)
-        edit_menu.addAction(find)
-
-        view_menu = self.menuBar().addMenu("&View")
-        for view in View:
-            go = QAction(VIEW_NAMES[view], self)
-            go.setShortcut(QKeySequence(f"Ctrl+{view + 1}"))
-            go.triggered.connect(lambda _checked=False, v=view: self.show_view(v))
-            view_menu.addAction(go)
-
-        contact_menu = self.menuBar().addMenu("&Contact")
-        page = self.contacts
-        contact_menu.addAction(page.new_action)
-        contact_menu.addAction(page.edit_action)
-        contact_menu.addSeparator()
-        contact_menu.addAction(page.previous_action)
-        contact_menu.addAction(page.next_action)
-        contact_menu.addSeparator()
-        for action in page.log_actions:
-            contact_menu.addAction(action)
-        contact_menu.addSeparator()
-        contact_menu.addAction(page.bulk.add_to_group)
-        contact_menu.addAction(page.bulk.tag)
-        contact_menu.addMenu(page.bulk.status_menu)
-        contact_menu.addSeparator()
-        contact_menu.addAction(page.delete_action)
-
-        account_menu = self.menuBar().addMenu("&Account")
-        accounts = self.accounts
-        accounts.new_action.triggered.connect(lambda: self.show_view(View.ACCOUNTS))
-        _fill(account_menu, [accounts.new_action, accounts.edit_action, None,
-                             accounts.previous_action, accounts.next_action, None,
-                             accounts.delete_action])
-
-        group_menu = self.menuBar().addMenu("&Group")
-        groups = self.groups
-        # New Group works from any view; the others act on the Groups view's selection.
-        groups.new_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        groups.new_action.setShortcut(QKeySequence("Ctrl+Alt+N"))  # Ctrl+Shift+N: New Account
-        groups.new_action.triggered.connect(lambda: self.show_view(View.GROUPS))
-        _fill(group_menu, [groups.new_action, groups.rename_action, groups.delete_action, None,
-                           groups.remove_member_action])
-
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About Rolodeck", self)
-        about.setMenuRole(QAction.MenuRole.AboutRole)
-        about.triggered.connect(self._show_about)
-        help_menu.addAction(about)
-
-    # --- remembering how the window was left --------------------------------------------------
 
     def _restore_geometry(self) -> None:
         if self.settings is None:
@@ -384,30 +302,6 @@ class MainWindow(QMainWindow):
             record = self.contacts.record
             record.tabs.setCurrentWidget(self.contacts.history_tab)
 
-    def _add_commands(self) -> None:
-        """What the quick search box runs when a command is typed ("new contact"...)."""
-        page = self.contacts
-        commands: list[tuple[str, list[str], QAction]] = [
-            ("New contact", ["add", "person", "create"], page.new_action),
-            ("New account", ["add", "company", "create"], self.accounts.new_action),
-            ("New group", ["add", "create"], self.groups.new_action),
-            ("Log call", ["phone", "call"], page.log_actions[0]),
-            ("Log meeting", ["meeting"], page.log_actions[1]),
-            ("Add note", ["note"], page.log_actions[2]),
-            ("Undo", ["back"], self.edit.undo),
-            ("Redo", ["again"], self.edit.redo),
-            ("Settings", ["preferences", "options", "country", "theme", "dark"],
-             self.settings_action),
-            ("Back up now", ["backup", "save", "copy", "restore", "database"],
-             self.data_file_action),
-        ]
-        for name, words, action in commands:
-            self.quick.add_command(name, words, action.shortcut(), action.trigger)
-        for view in View:
-            self.quick.add_command(f"Go to {VIEW_NAMES[view].lower()}", ["show", "open"],
-                                   QKeySequence(f"Ctrl+{view + 1}"),
-                                   functools.partial(self.show_view, view))
-
     def _on_group_chosen(self, group_id: int) -> None:
         self._on_view_chosen(View.GROUPS)
         self.groups.select_group(group_id)
@@ -467,8 +361,30 @@ class MainWindow(QMainWindow):
         self.show_view(View.CONTACTS)
         self.contacts.focus_search()
 
+    def _read_saved_searches(self) -> None:
+        self.reads.run(self.services.organize.saved_searches, self.sidebar.show_saved)
+
+    def _on_search_chosen(self, search: SavedSearch) -> None:
+        self._build_rest()
+        self.views.setCurrentIndex(View.CONTACTS)
+        self.contacts.open_search(search)
+        self.contacts.table.setFocus()
+
+    def _rename_search(self, group_id: int, name: str) -> None:
+        new, ok = QInputDialog.getText(self, "Rename Saved Search", "New name:", text=name)
+        if ok and new.strip() and new.strip() != name:
+            organize = self.services.organize
+            self.writer.run(lambda: organize.rename_group(group_id, new))
+
+    def _delete_search(self, group_id: int, name: str) -> None:
+        organize = self.services.organize
+        self.writer.run(lambda: organize.delete_group(group_id), lambda _changes: self.say(
+            f"Deleted the saved search “{name}”. {self._undo_key()} brings it back."))
+
     def apply_changes(self, changes: ChangeSet) -> None:
         self.contacts.apply_changes(changes)
+        if self._rest is not None and changes.touches(Entity.GROUP):
+            self._read_saved_searches()
         rest = self._rest
         if rest is not None:
             for page in (rest.groups, rest.accounts, rest.account_history, rest.quick,

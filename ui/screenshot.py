@@ -101,10 +101,14 @@ def shoot(services: Services, path: Path, view: str = "contacts",
                 window.contacts.edit_current()
             else:
                 window.contacts.new_contact()
+            # An editor of a contact shows once the contact has been read.
+            wait_until(lambda: bool(window.contacts.open_editors()) and all(
+                e.ready for e in window.contacts.open_editors()) and settled())
             editors = window.contacts.open_editors()
-            wait_until(lambda: all(e.ready for e in editors) and settled())
-            if editors:
-                target = editors[0]
+            if not editors:
+                raise ValidationError("The contact editor did not open within "
+                                      f"{SETTLE_SECONDS:g} s")
+            target = editors[0]
         image = target.grab().toImage()
         writer = QImageWriter(str(path), QByteArray(b"png"))
         if not writer.write(image):

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QStyledItemDelegate,
     QWidget,
 )
@@ -31,6 +32,8 @@ VIEW_NAMES = {View.CONTACTS: "Contacts", View.ACCOUNTS: "Accounts", View.GROUPS:
               View.TRASH: "Trash"}
 VIEW_ROLE = Qt.ItemDataRole.UserRole
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 1
+SAVED_ROLE = Qt.ItemDataRole.UserRole + 2  # the SavedSearch of a saved search's item
+SAVED_MARK = "⌕ "
 MAX_GROUPS_SHOWN = 200  # past this the Groups view lists them; a sidebar is not a list view
 
 
@@ -44,6 +47,7 @@ class _Indented(QStyledItemDelegate):
 
 
 GROUP_INDENT = 14
+SMALL_WINDOW = 1000  # px of window below which the sidebar narrows
 
 
 class Sidebar(QListWidget):
@@ -53,6 +57,9 @@ class Sidebar(QListWidget):
     view_chosen = Signal(object)
     group_chosen = Signal(int)
     contacts_dropped = Signal(int, list)
+    search_chosen = Signal(object)  # a SavedSearch
+    rename_search = Signal(int, str)  # group id, current name
+    delete_search = Signal(int, str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -62,7 +69,7 @@ class Sidebar(QListWidget):
         self.setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.setDropIndicatorShown(True)
-        self.setFixedWidth(self.fontMetrics().horizontalAdvance("M" * 12))
+        self.fit_to(1280)
         self.setItemDelegate(_Indented(self))
         self._items: dict[View, QListWidgetItem] = {}
         for view in View:
@@ -73,17 +80,43 @@ class Sidebar(QListWidget):
         self.setCurrentItem(self._items[View.CONTACTS])
         self.currentItemChanged.connect(self._on_current)
 
+    def fit_to(self, window_width: int) -> None:
+        ems = 12 if window_width >= SMALL_WINDOW else 10
+        self.setFixedWidth(self.fontMetrics().horizontalAdvance("M" * ems))
+
     def show_groups(self, groups: list[Group]) -> None:
         """The user's groups, indented under Groups (the current one kept current)."""
+        self._show_under_groups(groups, saved=False)
+
+    def show_saved(self, searches: list[Group]) -> None:
+        """The saved searches, under the groups."""
+        self._show_under_groups(searches, saved=True)
+
+    def _show_under_groups(self, groups: list[Group], *, saved: bool) -> None:
         current = self.current_group()
         self.blockSignals(True)
         try:
             for row in reversed(range(self.count())):
                 item = self.item(row)
-                if item is not None and item.data(GROUP_ROLE) is not None:
+                if item is not None and item.data(GROUP_ROLE) is not None and (
+                        item.data(SAVED_ROLE) is not None) == saved:
                     self.takeItem(row)
             at = self.row(self._items[View.GROUPS]) + 1
+            if saved:  # after the listed groups
+                while at < self.count() and (item := self.item(at)) is not None and (
+                        item.data(GROUP_ROLE) is not None):
+                    at += 1
             for group in groups[:MAX_GROUPS_SHOWN]:
+                if saved:
+                    item = QListWidgetItem(SAVED_MARK + group.name)
+                    item.setData(GROUP_ROLE, group.id)
+                    item.setData(SAVED_ROLE, group.saved_search)
+                    item.setData(VIEW_ROLE, View.CONTACTS)
+                    item.setToolTip(f"Saved search “{group.name}”: opens the contacts it "
+                                    "finds now. Right-click to rename or delete it.")
+                    self.insertItem(at, item)
+                    at += 1
+                    continue
                 item = QListWidgetItem(group.name)
                 item.setData(GROUP_ROLE, group.id)
                 item.setData(VIEW_ROLE, View.GROUPS)
@@ -114,11 +147,27 @@ class Sidebar(QListWidget):
 
     def current_group(self) -> int | None:
         item = self.currentItem()
-        return item.data(GROUP_ROLE) if item is not None else None
+        return item.data(GROUP_ROLE) if item is not None and item.data(
+            SAVED_ROLE) is None else None
 
     def group_names(self) -> list[str]:
         return [item.text() for row in range(self.count())
-                if (item := self.item(row)) is not None and item.data(GROUP_ROLE) is not None]
+                if (item := self.item(row)) is not None and item.data(GROUP_ROLE) is not None
+                and item.data(SAVED_ROLE) is None]
+
+    def saved_names(self) -> list[str]:
+        return [item.text().removeprefix(SAVED_MARK) for row in range(self.count())
+                if (item := self.item(row)) is not None and item.data(SAVED_ROLE) is not None]
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802  Qt's name
+        item = self.itemAt(event.pos())
+        if item is None or item.data(SAVED_ROLE) is None:
+            return
+        gid, name = int(item.data(GROUP_ROLE)), item.text().removeprefix(SAVED_MARK)
+        menu = QMenu(self)
+        menu.addAction("&Rename Saved Search…", lambda: self.rename_search.emit(gid, name))
+        menu.addAction("&Delete Saved Search", lambda: self.delete_search.emit(gid, name))
+        menu.exec(event.globalPos())
 
     def _group_item(self, group_id: int) -> QListWidgetItem | None:
         for row in range(self.count()):
@@ -131,7 +180,9 @@ class Sidebar(QListWidget):
         if item is None:
             return
         group_id = item.data(GROUP_ROLE)
-        if group_id is not None:
+        if item.data(SAVED_ROLE) is not None:
+            self.search_chosen.emit(item.data(SAVED_ROLE))
+        elif group_id is not None:
             self.group_chosen.emit(int(group_id))
         else:
             self.view_chosen.emit(View(item.data(VIEW_ROLE)))
@@ -140,7 +191,9 @@ class Sidebar(QListWidget):
 
     def _group_at(self, event) -> int | None:
         item = self.itemAt(event.position().toPoint())
-        group_id = item.data(GROUP_ROLE) if item is not None else None
+        # A saved search's members are whoever it finds: nothing can be dropped on one.
+        group_id = item.data(GROUP_ROLE) if item is not None and item.data(
+            SAVED_ROLE) is None else None
         return int(group_id) if group_id is not None else None
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802  Qt's name

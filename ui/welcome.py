@@ -37,7 +37,13 @@ class Welcome(QWidget):
         column = QVBoxLayout(self)
         column.addStretch(1)
         column.addWidget(heading)
-        column.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Centred by stretches, not an alignment flag: an aligned label is given the height
+        # of its one-line size hint, and the wrapped lines below the first are cut off.
+        middle = QHBoxLayout()
+        middle.addStretch(1)
+        middle.addWidget(text, 4)
+        middle.addStretch(1)
+        column.addLayout(middle)
         column.addSpacing(12)
         column.addLayout(buttons)
         column.addStretch(2)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.domain.errors import ValidationError
+from app.domain.filters import SavedSearch
 from app.domain.quote import to_decimal
 
 
@@ -23,10 +24,14 @@ class Group:
     uid: str = ""
     contact_count: int = 0
     account_count: int = 0
+    # Set for a saved search (a dynamic group): who is in it is whoever the search finds.
+    saved_search: SavedSearch | None = None
 
     def validate(self) -> None:
         if not self.name.strip():
             raise ValidationError("A group needs a name")
+        if self.saved_search is not None and self.saved_search.empty:
+            raise ValidationError("A saved search needs some text to search for or a filter")
 
 
 class FieldKind(enum.StrEnum):

@@ -21,6 +21,8 @@ class ContactSummary:
     phone: str
     status: str
     updated_at: datetime | None = None
+    # "Lovelace, Ada": the name as a list in family-name order shows it.
+    family_first: str = ""
 
 
 @dataclass(frozen=True)

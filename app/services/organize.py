@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from app.domain.changes import ChangeSet, Entity
 from app.domain.errors import NotFoundError, ValidationError
+from app.domain.filters import SavedSearch
 from app.domain.groups import CustomFieldDef, FieldKind, FieldOwner, Group, clean_name
 from app.domain.record import stored_id
 from app.services.wording import plural
@@ -45,6 +46,21 @@ class OrganizeService:
         group.name = clean_name(group.name)
         group.validate()
         with self._db.unit(f"New group '{group.name}'") as tx:
+            s = tx.session
+            self._check_group_name(s, group.name, None)
+            gid = repo.add_group(s, group)
+        return ChangeSet.of(inserted={Entity.GROUP: [gid]})
+
+    def saved_searches(self) -> list[Group]:
+        """The saved searches (dynamic groups), by name; `saved_search` says what each finds."""
+        with self._db.read() as s:
+            return repo.list_groups(s, saved=True)
+
+    def save_search(self, name: str, search: SavedSearch) -> ChangeSet:
+        """Keep a search and its filters under a name, as a dynamic group (one Undo)."""
+        group = Group(clean_name(name), saved_search=search)
+        group.validate()
+        with self._db.unit(f"Save search '{group.name}'") as tx:
             s = tx.session
             self._check_group_name(s, group.name, None)
             gid = repo.add_group(s, group)
@@ -95,7 +111,7 @@ class OrganizeService:
         """Add members; ones already in the group are left alone, so repeating is harmless."""
         with self._db.unit("Add to group") as tx:
             s = tx.session
-            repo.require_group(s, group_id)
+            repo.require_group(s, group_id, listed=True)
             added = {o: repo.add_members(s, group_id, o, repo.require_live(s, o, ids))
                      for o, ids in ((FieldOwner.CONTACT, contact_ids),
                                     (FieldOwner.ACCOUNT, account_ids))}

@@ -26,6 +26,9 @@ class GroupRow(RecordMixin, Base):
     # 'Clients' and 'clients' are one group: the database refuses the second (see name_key).
     name_key: Mapped[str] = mapped_column(String(255), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # A saved search's text and filters (app.domain.filters.SavedSearch.to_json); "" for a
+    # group whose members are listed.
+    search: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 group_contacts = Table(

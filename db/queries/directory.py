@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, func, or_, select
 
-from app.domain.collation import fold
+from app.domain.collation import family_first_display, fold
 from app.domain.sorting import ContactSort
 from app.domain.summaries import AccountSummary, ContactSummary
 from db.models import AccountRow, ContactRow, EmailRow, PhoneRow
@@ -57,9 +57,11 @@ def contact_summaries(conn: Connection, ids: Sequence[int]) -> list[ContactSumma
     rows = conn.execute(
         select(C.c.id, C.c.uid, C.c.display_name, func.coalesce(A.c.name, ""), C.c.title,
                func.coalesce(_first(E, E.c.value, C.c.id), ""),
-               func.coalesce(_first(P, P.c.value, C.c.id), ""), C.c.status, C.c.updated_at)
+               func.coalesce(_first(P, P.c.value, C.c.id), ""), C.c.status, C.c.updated_at,
+               C.c.prefix, C.c.given, C.c.middle, C.c.family, C.c.suffix)
         .outerjoin(A, A.c.id == C.c.account_id).where(C.c.id.in_(list(ids))))
-    by_id = {r[0]: ContactSummary(*r) for r in rows}
+    by_id = {r[0]: ContactSummary(*r[:9], family_first_display(r[9], r[10], r[11], r[12], r[13])
+                                  or r[2]) for r in rows}
     return [by_id[i] for i in ids if i in by_id]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import BindParameter, Connection, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.changes import Entity
@@ -30,9 +30,12 @@ from db.models import (
     AccountRow,
     AddressRow,
     ContactRow,
+    CustomFieldRow,
+    CustomValueRow,
     EmailRow,
     ImRow,
     PhoneRow,
+    TagRow,
     WebsiteRow,
     contact_tags,
     new_uid,
@@ -300,3 +303,103 @@ def move_links(session: Session, from_id: int, to_id: int) -> None:
     if quotes:
         tx.will_change(Entity.QUOTE, quotes)
         conn.execute(update(q).where(q.c.id.in_(quotes)).values(contact_id=to_id))
+
+
+# Ids per IN (...) of get_many: well under SQLite's bound-parameter limit, and few enough
+# that one chunk's rows (a few thousand) stay small.
+MANY_CHUNK = 500
+_CONTACT_READ = ("id", "uid", "prefix", "given", "middle", "family", "suffix", "nickname",
+                 "account_id", "title", "department", "birthday", "anniversary", "photo",
+                 "photo_mime", "status", "source", "owner", "notes", "extra", "created_at",
+                 "updated_at", "deleted_at", "version")
+_DELETED_AT = _CONTACT_READ.index("deleted_at")
+# Each detail's own columns in its constructor's order, before label, preferred, params, group.
+_DETAIL_READ = {PHONES: ("value",), EMAILS: ("value",),
+                ADDRS: ("street", "locality", "region", "postal_code", "country", "po_box",
+                        "extended"),
+                WEBS: ("url",), IMS: ("handle", "service")}
+_DETAIL_TYPES = {PHONES: Phone, EMAILS: Email, ADDRS: Address, WEBS: Website, IMS: ImHandle}
+
+
+def get_many(session: Session, ids: Sequence[int], *,
+             include_deleted: bool = False) -> list[Contact]:
+    """The contacts with these ids, each exactly as `get` reads it, in the order given (an id
+    given twice comes once, at its first place). Ids with no contact, or of contacts in the
+    trash unless `include_deleted`, are skipped. One query per table for each MANY_CHUNK ids
+    instead of eight per contact: 100,000 contacts read in seconds, not minutes."""
+    conn = session.connection()
+    wanted = list(dict.fromkeys(ids))
+    found: dict[int, Contact] = {}
+    for start in range(0, len(wanted), MANY_CHUNK):
+        found.update(_read_many(conn, wanted[start:start + MANY_CHUNK], include_deleted))
+    return [found[i] for i in wanted if i in found]
+
+
+@cache
+def _many_statements() -> tuple:
+    """The statements of get_many, built once (the ids are one expanding parameter): building
+    a select of 500 literals costs as much as running it."""
+    ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
+    contacts = (select(*(C.c[k] for k in _CONTACT_READ), A.c.name)
+                .outerjoin(A, A.c.id == C.c.account_id).where(C.c.id.in_(ids)))
+    # Each contact's rows come in the order `get` reads them (position, then id; tags by key;
+    # custom values by the fields' position): grouping appends them in the order they arrive.
+    details = {t: select(t.c.contact_id, *(t.c[k] for k in _DETAIL_READ[t]), t.c.label,
+                         t.c.preferred, t.c.params, t.c.vgroup)
+               .where(t.c.contact_id.in_(ids)).order_by(t.c.contact_id, t.c.position, t.c.id)
+               for t in CHILD_TABLES}
+    tags = TagRow.__table__
+    tagged = (select(contact_tags.c.contact_id, tags.c.name)
+              .join(contact_tags, contact_tags.c.tag_id == tags.c.id)
+              .where(contact_tags.c.contact_id.in_(ids)).order_by(tags.c.key))
+    v, f = CustomValueRow.__table__, CustomFieldRow.__table__
+    custom = (select(v.c.contact_id, f.c.name, v.c.value).join(f, f.c.id == v.c.field_id)
+              .where(v.c.contact_id.in_(ids)).order_by(f.c.position, f.c.id))
+    return contacts, details, tagged, custom
+
+
+def _read_many(conn: Connection, ids: list[int], include_deleted: bool) -> dict[int, Contact]:
+    contacts, details, tagged, custom = _many_statements()
+    # Rows are unpacked as tuples: reading a Row's fields by name costs more than building
+    # the Contact from them.
+    rows = [r for r in conn.execute(contacts, {"ids": ids}).all()
+            if include_deleted or r[_DELETED_AT] is None]
+    if not rows:
+        return {}
+    present = {"ids": [r[0] for r in rows]}
+    kids = {t: _details(conn.execute(q, present).all(), _DETAIL_TYPES[t])
+            for t, q in details.items()}
+    tags: dict[int, list[str]] = {}
+    for owner, name in conn.execute(tagged, present).all():
+        tags.setdefault(owner, []).append(name)
+    values: dict[int, dict[str, str]] = {}
+    for owner, name, value in conn.execute(custom, present).all():
+        values.setdefault(owner, {})[name] = value
+    phones, emails, addrs, webs, ims = (kids[t] for t in CHILD_TABLES)
+    out = {}
+    for (cid, uid, prefix, given, middle, family, suffix, nickname, account_id, title,
+         department, birthday, anniversary, photo, photo_mime, status, source, owner, notes,
+         extra, created_at, updated_at, deleted_at, version, account_name) in rows:
+        out[cid] = Contact(
+            prefix=prefix, given=given, middle=middle, family=family, suffix=suffix,
+            nickname=nickname, account_id=account_id, title=title, department=department,
+            birthday=PartialDate.parse(birthday) if birthday else None,
+            anniversary=PartialDate.parse(anniversary) if anniversary else None,
+            photo=photo, photo_mime=photo_mime, status=ContactStatus(status), source=source,
+            owner=owner, notes=notes, phones=phones.get(cid, []), emails=emails.get(cid, []),
+            addresses=addrs.get(cid, []), websites=webs.get(cid, []), ims=ims.get(cid, []),
+            extra=common.decode_extra(extra), custom=values.get(cid, {}),
+            tags=tags.get(cid, []), id=cid, uid=uid, created_at=created_at,
+            updated_at=updated_at, deleted_at=deleted_at, version=version,
+            account_name=account_name)
+    return out
+
+
+def _details(rows, kind) -> dict[int, list]:
+    """Detail objects by contact id from rows of (contact_id, own fields..., label,
+    preferred, params, vgroup), as `get` builds them."""
+    out: dict[int, list] = {}
+    for cid, *fields, params, group in rows:
+        out.setdefault(cid, []).append(
+            kind(*fields, common.decode_params(params) if params else (), group))
+    return out

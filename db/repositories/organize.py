@@ -24,7 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app.domain.changes import Entity
-from app.domain.errors import NotFoundError
+from app.domain.errors import NotFoundError, ValidationError
+from app.domain.filters import SavedSearch
 from app.domain.groups import CustomFieldDef, FieldKind, FieldOwner, Group
 from db.driver import inserted_id
 from db.models import (
@@ -82,15 +83,20 @@ def _live_count(link_info: tuple, key_col: str, key: ColumnElement) -> ScalarSel
 
 # -- groups ---------------------------------------------------------------------------------
 
-def list_groups(session: Session, ids: Iterable[int] | None = None) -> list[Group]:
+def list_groups(session: Session, ids: Iterable[int] | None = None, *,
+                saved: bool | None = False) -> list[Group]:
+    """Groups by name: the listed ones (saved=False), the saved searches (True) or both."""
     conn = session.connection()
-    q = select(G.c.id, G.c.uid, G.c.name, G.c.description,
+    q = select(G.c.id, G.c.uid, G.c.name, G.c.description, G.c.search,
                _live_count(GROUP_LINKS[FieldOwner.CONTACT], "group_id", G.c.id).label("contacts"),
                _live_count(GROUP_LINKS[FieldOwner.ACCOUNT], "group_id", G.c.id).label("accounts")
                ).where(G.c.deleted_at.is_(None))
     if ids is not None:
         q = q.where(G.c.id.in_(list(ids)))
-    groups = [Group(r.name, r.description, r.id, r.uid, r.contacts, r.accounts)
+    if saved is not None:
+        q = q.where(G.c.search != "" if saved else G.c.search == "")
+    groups = [Group(r.name, r.description, r.id, r.uid, r.contacts, r.accounts,
+                    SavedSearch.from_json(r.search) if r.search else None)
               for r in conn.execute(q)]
     # Sorted here: SQLite's lower() folds ASCII only, and there are few groups.
     return sorted(groups, key=lambda g: (g.name.casefold(), g.id))
@@ -103,17 +109,24 @@ def group_name_taken(session: Session, name: str, except_id: int | None = None) 
     return found is not None and found != except_id
 
 
-def require_group(session: Session, group_id: int) -> None:
+def require_group(session: Session, group_id: int, *, listed: bool = False) -> None:
+    """NotFoundError unless the group is there; with `listed`, ValidationError for a saved
+    search, whose members are whoever its search finds and cannot be added or taken out."""
     found = session.connection().execute(
-        select(G.c.id).where(G.c.id == group_id, G.c.deleted_at.is_(None))).first()
+        select(G.c.id, G.c.name, G.c.search).where(G.c.id == group_id,
+                                                   G.c.deleted_at.is_(None))).first()
     if found is None:
         raise NotFoundError(f"No group with id {group_id}")
+    if listed and found.search:
+        raise ValidationError(f"'{found.name}' is a saved search: whoever it finds is in it. "
+                              "Add people to a group instead, or change the search")
 
 
 def add_group(session: Session, group: Group) -> int:
     now = utcnow()
     gid = inserted_id(session.connection().execute(insert(G).values(
         name=group.name, name_key=group.name.casefold(), description=group.description,
+        search=group.saved_search.to_json() if group.saved_search is not None else "",
         uid=group.uid or new_uid(), created_at=now, updated_at=now)))
     unit_of(session).created(Entity.GROUP, [gid])
     return gid

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 import vobject
+from sqlalchemy import event
 
 from app.domain.account import Account
 from app.domain.changes import Entity
@@ -15,6 +16,7 @@ from app.domain.errors import ValidationError
 from app.domain.groups import CustomFieldDef, FieldKind, FieldOwner
 from app.services.progress import Cancelled, CancelToken
 from app.services.registry import Services
+from db.repositories.contacts import MANY_CHUNK
 
 
 @pytest.fixture
@@ -133,3 +135,44 @@ def test_a_long_copy_reports_progress_and_can_be_cancelled(services):
     token.cancel()
     with pytest.raises(Cancelled):
         services.exchange.vcards(ids, cancel=token)
+
+
+def many(services: Services, n: int) -> list[int]:
+    people = [Contact(given=f"P{i:04}", family="Many", phones=[Phone(f"+1 555 {i:04}")],
+                      emails=[Email(f"p{i}@many.example")], tags=[f"T{i % 3}"])
+              for i in range(n)]
+    return sorted(services.contacts.bulk_create(people).inserted[Entity.CONTACT])
+
+
+def test_a_copy_bigger_than_a_chunk_keeps_every_contact_in_the_order_asked(services):
+    ids = many(services, 2 * MANY_CHUNK + 10)
+    services.contacts.delete(ids[:5])
+    services.contacts.purge(ids[:5])  # gone since they were chosen
+    services.contacts.delete(ids[-5:])  # in the trash: still copied
+    wanted = [i for cid in reversed(ids) for i in (cid, cid)]  # twice: copied once
+    seen: list[tuple[int, int]] = []
+    text = services.exchange.vcards(wanted, progress=lambda d, t: seen.append((d, t)))
+    names = [c.fn.value for c in vobject.readComponents(text)]
+    assert names == [f"P{i:04} Many" for i in reversed(range(5, len(ids)))]
+    assert seen[-1] == (len(ids), len(ids)) and len(seen) == len(ids) // 100 + 1
+
+    plain = services.exchange.as_text(list(reversed(ids)))
+    blocks = plain.split("\n\n")
+    assert len(blocks) == len(ids) - 5
+    # The same blocks as copying each contact alone, on both sides of each chunk's edge.
+    for at in (0, MANY_CHUNK - 1, MANY_CHUNK, 2 * MANY_CHUNK, len(blocks) - 1):
+        alone = services.exchange.as_text([list(reversed(ids))[at]])
+        assert blocks[at] == alone
+
+
+def test_a_cancel_stops_before_the_next_chunk_is_read(services, db):
+    ids = many(services, 2 * MANY_CHUNK + 10)
+    token = CancelToken()
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *a: statements.append(statement))
+    with pytest.raises(Cancelled):
+        services.exchange.vcards(ids, cancel=token,
+                                 progress=lambda done, total: token.cancel())
+    reads = [q for q in statements if q.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 8  # one chunk: contacts, five detail tables, tags, custom values

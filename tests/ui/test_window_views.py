@@ -149,3 +149,46 @@ def test_an_account_shows_its_contacts_history_rolled_up(qtbot, services, window
     window.accounts.detail.tabs.setCurrentWidget(window.account_history)
     timeline = window.account_history
     qtbot.waitUntil(lambda: "Quarterly review" in titles(timeline))
+
+
+def test_a_saved_search_sits_in_the_sidebar_and_opens_what_it_finds(qtbot, services, window):
+    from app.domain.filters import ContactFilter
+    from ui.contacts.page_actions import save_search
+    from ui.sidebar import SAVED_ROLE
+
+    page = window.contacts
+    assert not page.save_search_action.isEnabled()  # nothing to keep yet
+    page.filters.set_filter(ContactFilter(status="lead"))
+    page.search_field.setText("hopper")
+    qtbot.waitUntil(lambda: page.model.searching and names(window) == ["Grace Hopper"])
+    settle(qtbot, window)
+    assert page.save_search_action.isEnabled()
+    save_search(page, "Leads called Hopper")
+    qtbot.waitUntil(lambda: window.sidebar.saved_names() == ["Leads called Hopper"])
+    assert window.sidebar.group_names() == ["Pioneers"]  # not among the listed groups
+    assert "under Groups" in window.statusBar().currentMessage()
+
+    page.filters.set_filter(ContactFilter())
+    page.search_field.clear()
+    qtbot.waitUntil(lambda: not page.model.searching and len(names(window)) == 3)
+    item = next(window.sidebar.item(r) for r in range(window.sidebar.count())
+                if window.sidebar.item(r).data(SAVED_ROLE) is not None)
+    window.sidebar.setCurrentItem(item)
+    assert window.current_view() == View.CONTACTS
+    qtbot.waitUntil(lambda: page.model.searching and names(window) == ["Grace Hopper"])
+    assert page.search_field.text() == "hopper"
+    assert page.filters.chip_texts() == ["Status: Lead"]
+    # Nothing can be dropped on a saved search: its members are whoever it finds.
+    mime = window.model.mimeData(window.table.selectionModel().selectedRows()
+                                 or [window.model.index(0, 0)])
+    drop = QDropEvent(QPointF(window.sidebar.visualItemRect(item).center()),
+                      Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    window.sidebar.dropEvent(drop)
+    assert not drop.isAccepted()
+
+    gid = services.organize.saved_searches()[0].id
+    window._delete_search(gid, "Leads called Hopper")
+    qtbot.waitUntil(lambda: window.sidebar.saved_names() == [])
+    window.edit.undo.trigger()
+    qtbot.waitUntil(lambda: window.sidebar.saved_names() == ["Leads called Hopper"])

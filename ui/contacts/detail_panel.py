@@ -185,6 +185,8 @@ class ContactDetailPanel(QFrame):
         # A narrow pane puts each value under its caption, so an address or e-mail gets the
         # pane's whole width rather than what the captions leave of it.
         narrow = event.size().width() < NARROW_PANE
+        # The initials give the name their width in a narrow pane.
+        self.initials.setVisible(not narrow)
         self._form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows if narrow
                                     else QFormLayout.RowWrapPolicy.WrapLongRows)
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.changes import ChangeSet
-from app.domain.filters import ContactFilter
+from app.domain.filters import ContactFilter, SavedSearch
 from app.domain.history import HistoryKind
 from app.services.directory import Directory
 from app.services.registry import Services
@@ -176,6 +176,7 @@ class ContactsPage(QWidget):
         self.new_action, self.edit_action = actions.new, actions.edit
         self.delete_action, self.log_actions = actions.delete, actions.log
         self.next_action, self.previous_action = actions.next, actions.previous
+        self.save_search_action = actions.save_search
         self.bulk = BulkActions(self.services, self.reads, self.writer, self.selected_ids, self)
         self.bulk.said.connect(self.said)
         self.table.addAction(self.bulk.copy)
@@ -383,6 +384,12 @@ class ContactsPage(QWidget):
     def _on_filter_changed(self, filters: ContactFilter) -> None:
         self.model.set_filters(filters)
 
+    def open_search(self, search: SavedSearch) -> None:
+        """Show what a saved search finds: its text in the box, its filters on."""
+        self.filters.set_filter(search.filters)
+        self.search_field.setText(search.text)
+        self._run_search()
+
     def apply_changes(self, changes: ChangeSet) -> None:
         self.model.apply_changes(changes)
         self.filters.apply_changes(changes)
@@ -470,6 +477,7 @@ class ContactsPage(QWidget):
         else:
             self._list_pages.setCurrentWidget(self.welcome)
         self.record.setVisible(rows > 0)
+        self.save_search_action.setEnabled(self.model.searching or filtered)
         self.strip.setVisible(not self.model.searching
                               and self.model.sort_key in Directory.LETTER_SORTS)
         # Search results come in order of relevance; a sort arrow would claim otherwise.

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QInputDialog, QMenu
 
+from app.domain.filters import SavedSearch
 from app.domain.history import HistoryKind
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ class PageActions:
     log: list[QAction]
     next: QAction
     previous: QAction
+    save_search: QAction
 
 
 def make_actions(page: ContactsPage) -> PageActions:
@@ -68,7 +70,30 @@ def make_actions(page: ContactsPage) -> PageActions:
         action.triggered.connect(lambda _c=False, s=step: page.walk(s))
         page.addAction(action)
         walk.append(action)
-    return PageActions(new, edit, delete, log, walk[0], walk[1])
+    save = QAction("Save &Search…", page)
+    save.setShortcut(QKeySequence("Ctrl+Shift+S"))
+    save.setStatusTip("Keep this search and its filters under a name, in the sidebar")
+    save.setEnabled(False)
+    save.triggered.connect(lambda: save_search(page))
+    return PageActions(new, edit, delete, log, walk[0], walk[1], save)
+
+
+def save_search(page: ContactsPage, name: str | None = None) -> None:
+    """Keep what the list shows now (its search and filters) as a saved search."""
+    search = SavedSearch(page.search_field.text().strip(), page.model.filters)
+    if search.empty:
+        return
+    if name is None:
+        suggested = search.text or "My search"
+        name, ok = QInputDialog.getText(page, "Save Search",
+                                        "Name for this search (it appears under Groups):",
+                                        text=suggested)
+        if not ok or not name.strip():
+            return
+    organize = page.services.organize
+    chosen = name
+    page.writer.run(lambda: organize.save_search(chosen, search), lambda _changes: page.said.emit(
+        f"Saved the search as “{' '.join(chosen.split())}”: it is under Groups in the sidebar."))
 
 
 def context_menu(page: ContactsPage, at: QPoint) -> None:

@@ -19,6 +19,8 @@ TYPICAL_TEXT = {Column.PHONE: ("+44 20 7946 0958",),
 MIN_COLUMN_WIDTH = 70
 NARROW_LIST = 600  # px of list below which the optional columns are hidden
 OPTIONAL_COLUMNS = (Column.TITLE, Column.STATUS)
+NARROWER_LIST = 480  # and below which the e-mail goes too (the record pane shows it)
+NARROWER_COLUMNS = (Column.EMAIL,)
 
 
 class ContactTable(QTableView):
@@ -104,18 +106,19 @@ class ContactTable(QTableView):
         header = self.horizontalHeader()
         metrics = self.fontMetrics()
         # In a narrow window title and status give way, so names stay readable.
-        narrow = width < NARROW_LIST
-        shown = {c: s for c, s in COLUMN_SHARES.items() if not (narrow and c in OPTIONAL_COLUMNS)}
+        hidden = set(OPTIONAL_COLUMNS) if width < NARROW_LIST else set()
+        if width < NARROWER_LIST:
+            hidden.update(NARROWER_COLUMNS)
+        shown = {c: s for c, s in COLUMN_SHARES.items() if c not in hidden}
         fixed = {column: max(map(metrics.horizontalAdvance, texts)) + 28
-                 for column, texts in TYPICAL_TEXT.items()
-                 if not (narrow and column in OPTIONAL_COLUMNS)}
+                 for column, texts in TYPICAL_TEXT.items() if column not in hidden}
         rest = max(0, width - sum(fixed.values()) - 2)  # rounding must not add a scroll bar
         total = sum(shown.values())
         sizes = fixed | {column: rest * share // total for column, share in shown.items()}
         self._fitting_columns = True  # hiding and sizing columns is not the user dragging
         try:
-            for column in OPTIONAL_COLUMNS:
-                self.setColumnHidden(column, narrow)
+            for column in (*OPTIONAL_COLUMNS, *NARROWER_COLUMNS):
+                self.setColumnHidden(column, column in hidden)
             for column, size in sizes.items():
                 header.resizeSection(column, max(MIN_COLUMN_WIDTH, size))
         finally:

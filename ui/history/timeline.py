@@ -77,9 +77,13 @@ class TimelineView(QWidget):
         for label, kinds, _noun in FILTERS:
             self.filter_box.addItem(label, kinds)
         self.filter_box.setToolTip("Show only one kind of history")
+        # Narrow panes: the box gives way to the check box beside it rather than cut it off.
+        self.filter_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.filter_box.setMinimumContentsLength(7)
         show = QLabel("&Show")
         show.setBuddy(self.filter_box)
-        self.changes_box = QCheckBox("Field &changes")
+        self.changes_box = QCheckBox("&Changes")
         self.changes_box.setObjectName("timelineFieldChanges")
         self.changes_box.setToolTip("Merge in what was changed in this record and when, with "
                                     "a way to put an old value back")
