@@ -7,14 +7,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
-    QFormLayout,
     QGridLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -23,20 +21,12 @@ from app.domain.account import Account
 from ui.accounts.parent_picker import ParentPicker
 from ui.contacts.checks import check_phone, check_url, example_number
 from ui.contacts.editor_widgets import TagsEdit
-from ui.contacts.form_bits import FieldMessage, mark, tip_when_too_long
+from ui.contacts.form_bits import FieldMessage, mark
+from ui.records.form_parts import address_grid, form_layout, line_edit, notes_box
 
 NEEDS_A_NAME = "An account needs a name: type the company's name."
 PLAIN = ("name", "industry", "main_phone", "website")
 ADDRESS = ("street", "locality", "region", "postal_code", "country")
-
-
-def _line(name: str, placeholder: str = "") -> QLineEdit:
-    field = tip_when_too_long(QLineEdit())
-    field.setObjectName(name)
-    field.setAccessibleName(name)
-    field.setPlaceholderText(placeholder)
-    field.setMinimumWidth(40)
-    return field
 
 
 class _Checked(QWidget):
@@ -122,28 +112,23 @@ class AccountForm(QWidget):
         self._base = Account(name="")
         self._shown: dict[str, str] = {}
         self.region_code = default_country
-        self.name = _line("Name", "Company or organisation")
+        self.name = line_edit("Name", "Company or organisation")
         self.name_message = FieldMessage()
-        self.industry = _line("Industry", "Timber, software, catering…")
+        self.industry = line_edit("Industry", "Timber, software, catering…")
         self.parent_picker = ParentPicker()
-        self.main_phone = _line("Main phone", f"Like {example_number(default_country)}")
+        self.main_phone = line_edit("Main phone", f"Like {example_number(default_country)}")
         self.phone = _Checked(self.main_phone, lambda t: check_phone(t, self.region_code)[1],
                               lambda t: check_phone(t, self.region_code)[0])
-        self.website = _line("Web site", "example.com")
+        self.website = line_edit("Web site", "example.com")
         self.web = _Checked(self.website, check_url)
-        self.street = _line("Street")
-        self.locality = _line("City")
-        self.region = _line("State or region")
-        self.postal_code = _line("Postcode")
-        self.country = _line("Country")
+        self.street = line_edit("Street")
+        self.locality = line_edit("City")
+        self.region = line_edit("State or region")
+        self.postal_code = line_edit("Postcode")
+        self.country = line_edit("Country")
         self.tags = TagsEdit()
-        self.notes = _Notes()
-        self.notes.setAccessibleName("Notes")
-        self.notes.setTabChangesFocus(True)  # Tab leaves, as in every other field
-        self.notes.setPlaceholderText("What is worth knowing about them: terms, history, "
-                                      "who decides")
-        self.notes.setMinimumHeight(self.fontMetrics().lineSpacing() * 4 + 16)
-        self.notes.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.notes = notes_box(_Notes(), "What is worth knowing about them: terms, history, "
+                               "who decides", grow=True)
         self._lay_out()
         for field in (self.name, self.industry, self.street, self.locality, self.region,
                       self.postal_code, self.country, self.tags):
@@ -158,26 +143,12 @@ class AccountForm(QWidget):
         name.setSpacing(2)
         name.addWidget(self.name)
         name.addWidget(self.name_message)
-        address = QGridLayout()
-        address.setHorizontalSpacing(6)
-        address.setVerticalSpacing(4)
-        address.addWidget(self.street, 0, 0, 1, 3)
-        address.addWidget(self.locality, 1, 0)
-        address.addWidget(self.region, 1, 1)
-        address.addWidget(self.postal_code, 1, 2)
-        address.addWidget(self.country, 2, 0, 1, 3)
-        address.setColumnStretch(0, 2)
-        address.setColumnStretch(1, 1)
-        address.setColumnStretch(2, 1)
+        address = address_grid(self.street, self.locality, self.region, self.postal_code,
+                               self.country)
         for box in (self.street, self.locality, self.region, self.postal_code, self.country):
             box.setPlaceholderText(box.accessibleName())
 
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.setHorizontalSpacing(12)
-        form.setVerticalSpacing(10)
+        form = form_layout()
         rows: tuple[tuple[str, QWidget | QVBoxLayout | QGridLayout, QWidget], ...] = (
             ("&Name", name, self.name), ("&Industry", self.industry, self.industry),
             ("Part o&f", self.parent_picker, self.parent_picker.box),

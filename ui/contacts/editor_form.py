@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -26,9 +25,10 @@ from ui.contacts.account_picker import AccountPicker
 from ui.contacts.detail_section import DetailSection
 from ui.contacts.editor_fields import AddressRow, EmailRow, ImRow, PhoneRow, WebsiteRow
 from ui.contacts.editor_widgets import PartialDateEdit, TagsEdit
-from ui.contacts.form_bits import Caption, FieldMessage, tip_when_too_long
+from ui.contacts.form_bits import Caption, FieldMessage
 from ui.contacts.photo import PhotoField
 from ui.contacts.table_model import status_label
+from ui.records.form_parts import form_layout, line_edit, notes_box
 
 NAME_PARTS = ("prefix", "given", "middle", "family", "suffix", "nickname")
 PLAIN = (*NAME_PARTS, "title", "department")
@@ -40,15 +40,6 @@ def initials_of(name: str) -> str:
     return "".join(w[0] for w in (words[:1] + words[1:][-1:])).upper()
 
 
-def _line(name: str, placeholder: str = "") -> QLineEdit:
-    field = tip_when_too_long(QLineEdit())
-    field.setObjectName(name)
-    field.setAccessibleName(name)
-    field.setPlaceholderText(placeholder)
-    field.setMinimumWidth(40)
-    return field
-
-
 class ContactForm(QWidget):
     changed = Signal()
     rows_changed = Signal()
@@ -58,16 +49,16 @@ class ContactForm(QWidget):
         self._base = Contact()
         self._shown: dict[str, Any] = {}
         self.photo = PhotoField()
-        self.prefix = _line("Prefix", "Dr.")
-        self.given = _line("First name")
-        self.middle = _line("Middle name")
-        self.family = _line("Last name")
-        self.suffix = _line("Suffix", "Jr.")
-        self.nickname = _line("Nickname")
+        self.prefix = line_edit("Prefix", "Dr.")
+        self.given = line_edit("First name")
+        self.middle = line_edit("Middle name")
+        self.family = line_edit("Last name")
+        self.suffix = line_edit("Suffix", "Jr.")
+        self.nickname = line_edit("Nickname")
         self.name_message = FieldMessage()
         self.account = AccountPicker()
-        self.title = _line("Job title")
-        self.department = _line("Department")
+        self.title = line_edit("Job title")
+        self.department = line_edit("Department")
         self.status = QComboBox()
         self.status.setAccessibleName("Status")
         for status in ContactStatus:
@@ -82,12 +73,7 @@ class ContactForm(QWidget):
         self.birthday = PartialDateEdit("Birthday")
         self.anniversary = PartialDateEdit("Anniversary")
         self.tags = TagsEdit()
-        self.notes = QPlainTextEdit()
-        self.notes.setAccessibleName("Notes")
-        self.notes.setTabChangesFocus(True)  # Tab leaves, as in every other field
-        self.notes.setPlaceholderText("Anything worth remembering about them")
-        self.notes.setMinimumHeight(self.fontMetrics().lineSpacing() * 4 + 16)
-        self.notes.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.notes = notes_box(QPlainTextEdit(), "Anything worth remembering about them")
         self._lay_out()
         for field in (self.prefix, self.given, self.middle, self.family, self.suffix,
                       self.nickname, self.title, self.department, self.tags):
@@ -125,12 +111,7 @@ class ContactForm(QWidget):
         header.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
         header.addLayout(names, 1)
 
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.setHorizontalSpacing(12)
-        form.setVerticalSpacing(10)
+        form = form_layout()
         rows: tuple[tuple[str, QWidget], ...] = (
             ("Company", self.account), ("Job title", self.title),
             ("Department", self.department), ("Status", self.status),

@@ -14,74 +14,40 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-import shiboken6
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut
-from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
 
 from app.domain.changes import ChangeSet, Entity
 from app.domain.conflict import ConflictError
-from app.domain.errors import NotFoundError, RolodeckError, ValidationError
+from app.domain.errors import NotFoundError, ValidationError
 from app.domain.history import HistoryItem, HistoryKind
 from app.services.registry import Services
-from ui.contacts.form_bits import PRIMARY, FieldMessage, chain_tabs, in_reading_order, quiet_button
+from ui.contacts.form_bits import chain_tabs, in_reading_order
+from ui.contacts.unsaved import LOST, Answer, ask_to_save
 from ui.errors import show_error
 from ui.history.call_timer import Clock
 from ui.history.labels import KIND_NOUNS, clock_text, now_local
 from ui.history.log_form import LogForm
+from ui.records.dialog_base import RecordDialog
 from ui.tasks import ReadPool, Writer
 
-SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 # The domain's words when neither a subject nor details were given: said under Regarding.
 ABOUT_WORDS = "was about"
 
 
-class LogDialog(QDialog):
-    saved = Signal(int)  # the history item's id, once the save went through
+class LogDialog(RecordDialog[LogForm]):
+    ENTITY = Entity.HISTORY
 
     def __init__(self, services: Services, writer: Writer, parent: QWidget | None = None, *,
                  about: str = "", clock: Clock = time.monotonic):
-        super().__init__(parent)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setObjectName("logDialog")
-        self.setSizeGripEnabled(True)
-        self._services, self._writer = services, writer
+        super().__init__(writer, LogForm(clock), parent, name="logDialog", banner="logBanner")
+        self._services = services
         self._about = about
         self._base = HistoryItem(HistoryKind.CALL, now_local())
-        self._saving = False
-        self._finished = False
         self._ready = True
+        self._frame(self.form)
 
-        self.form = LogForm(clock)
-        self.banner = FieldMessage()
-        self.banner.setObjectName("logBanner")
-        self.cancel_button = quiet_button("Cancel")
-        self.cancel_button.setToolTip("Close without saving (Esc)")
-        self.cancel_button.clicked.connect(self.reject)
-        self.save_button = quiet_button("Save")
-        self.save_button.setToolTip("Save (Ctrl+Return)")
-        self.save_button.setStyleSheet(PRIMARY)
-        self.save_button.clicked.connect(self.save)
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(20, 8, 20, 14)
-        buttons.addWidget(self.banner, 1)
-        buttons.addStretch(0)  # holds the buttons right while the banner is hidden
-        buttons.addSpacing(12)
-        buttons.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignBottom)
-        buttons.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignBottom)
-        rule = QFrame()
-        rule.setFrameShape(QFrame.Shape.HLine)
-        rule.setFrameShadow(QFrame.Shadow.Plain)
-        rule.setForegroundRole(QPalette.ColorRole.Mid)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.form, 1)
-        layout.addWidget(rule)
-        layout.addLayout(buttons)
-
-        for keys in (QKeySequence(QKeySequence.StandardKey.Save), *map(QKeySequence, SAVE_KEYS)):
-            QShortcut(keys, self, self.save)
         QShortcut(QKeySequence("Ctrl+T"), self, self.form.toggle_timer)
         self.form.changed.connect(self._on_changed)
         self.form.timer.started.connect(self._update_title)
@@ -142,17 +108,7 @@ class LogDialog(QDialog):
         self._clean = self.form.state()
         self._ready = True
         self._update_title()
-        self.show()
-        self.raise_()
-        self.activateWindow()
-        self.form.regarding.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _load_failed(self, error: BaseException) -> None:
-        if not self._alive():
-            return
-        show_error(self.parentWidget(), error)
-        self._finished = True
-        self.deleteLater()
+        self._show_loaded(self.form.regarding)
 
     # --- state --------------------------------------------------------------------------------
 
@@ -165,17 +121,6 @@ class LogDialog(QDialog):
     def history_id(self) -> int | None:
         return self._base.id
 
-    def is_dirty(self) -> bool:
-        return self.form.state() != self._clean
-
-    def _alive(self) -> bool:
-        return shiboken6.isValid(self) and not self._finished
-
-    def _on_changed(self) -> None:
-        self._update_title()
-        if self.banner.message and self.banner.property("kind") == "fix":
-            self._say("")
-
     def _update_title(self) -> None:
         noun = KIND_NOUNS[self.form.current_kind()]
         if self._base.id is not None:
@@ -185,12 +130,7 @@ class LogDialog(QDialog):
             title = f"Log {article} {noun}" + (f" with {self._about}" if self._about else "")
         if self.form.timer.running:
             title += " (timer running)"
-        self.setWindowTitle(f"{title}[*]")
-        self.setWindowModified(self.is_dirty())
-
-    def _say(self, text: str, kind: str = "") -> None:
-        self.banner.setProperty("kind", kind)
-        self.banner.show_message(text)
+        self._set_title(title)
 
     # --- saving -------------------------------------------------------------------------------
 
@@ -206,7 +146,13 @@ class LogDialog(QDialog):
         except ValidationError as exc:
             self._refuse(str(exc))
             return
-        self._write(item)
+        timeline = self._services.timeline
+        editing = item.id is not None
+
+        def work() -> ChangeSet:
+            return timeline.edit(item) if editing else timeline.log(item)
+
+        self._write(item, work)
 
     def _refuse(self, message: str) -> None:
         if ABOUT_WORDS in message:
@@ -215,35 +161,7 @@ class LogDialog(QDialog):
         else:
             self._say(message, "fix")
 
-    def _write(self, item: HistoryItem) -> None:
-        timeline = self._services.timeline
-        editing = item.id is not None
-
-        def work() -> ChangeSet:
-            return timeline.edit(item) if editing else timeline.log(item)
-
-        self._saving = True
-        self._say("")
-        self.save_button.setEnabled(False)
-        self.save_button.setText("Saving…")
-        self._writer.run(work, lambda changes: self._written(item, changes),
-                         self._write_failed)
-
-    def _written(self, item: HistoryItem, changes: ChangeSet) -> None:
-        if not self._alive():
-            return
-        self._saving = False
-        history_id = item.id if item.id is not None else changes.new_id(Entity.HISTORY)
-        self._clean = self.form.state()
-        self.saved.emit(history_id)
-        self.accept()
-
-    def _write_failed(self, error: BaseException) -> None:
-        if not self._alive():
-            return
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.save_button.setText("Save")
+    def _explain_failure(self, error: BaseException, attempted: HistoryItem) -> bool:
         if isinstance(error, ConflictError) and isinstance(error.stored, HistoryItem):
             # Theirs is kept unless the user saves again: then ours replaces it, as they chose.
             self._base = replace(self._base, version=error.stored.version)
@@ -254,51 +172,30 @@ class LogDialog(QDialog):
                       "need, then Cancel.")
         elif isinstance(error, ValidationError):
             self._refuse(str(error))
-        elif isinstance(error, RolodeckError):
-            self._say(f"Not saved: {error}")
         else:
-            self._say("Not saved: something went wrong. What you typed is still here.")
-            show_error(self, error)
+            return False
+        return True
+
+    def _report(self, parent: QWidget | None, error: BaseException) -> None:
+        show_error(parent, error)  # this module's: the tests stand in for it
 
     # --- closing ------------------------------------------------------------------------------
 
-    def reject(self) -> None:
-        """Esc, Cancel and the close button: asks first when something would be lost."""
-        if self._saving:
-            return  # the save under way ends in a moment, closing or saying why not
-        running = self.form.timer.running
-        if not running and not self.is_dirty():
-            super().reject()
-            return
-        answer = self._ask(running)
-        if answer == "save":
-            self.save()
-        elif answer == "discard":
-            self.form.timer.stop()
-            super().reject()
+    def _would_lose(self) -> bool:
+        return self.form.timer.running or self.is_dirty()
 
-    def _ask(self, running: bool) -> str:
+    def _ask(self) -> Answer:
         noun = KIND_NOUNS[self.form.current_kind()]
-        box = QMessageBox(self)
-        box.setObjectName("logUnsaved")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Unsaved " + noun)
-        if running:
-            box.setText(f"The call timer is still running "
-                        f"({clock_text(self.form.timer.elapsed())}).")
-            box.setInformativeText(f"Save the {noun} with the time so far, or discard it?")
-        else:
-            box.setText(f"Save this {noun}?")
-            box.setInformativeText("If you don't, what you typed is lost.")
-        save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("Keep open" if running else "Keep editing",
-                             QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(save)
-        box.setEscapeButton(keep)
-        box.exec()
-        clicked = box.clickedButton()
-        return "save" if clicked is save else "discard" if clicked is discard else "keep"
+        if not self.form.timer.running:
+            return ask_to_save(self, f"Save this {noun}?", LOST, title="Unsaved " + noun,
+                               name="logUnsaved")
+        return ask_to_save(
+            self, f"The call timer is still running ({clock_text(self.form.timer.elapsed())}).",
+            f"Save the {noun} with the time so far, or discard it?", title="Unsaved " + noun,
+            keep="Keep open", name="logUnsaved")
+
+    def _discard(self) -> None:
+        self.form.timer.stop()
 
     def done(self, result: int) -> None:
         self._finished = True
