@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -30,7 +31,8 @@ from ui.contacts.page import ContactsPage
 from ui.edit_actions import EditActions
 from ui.menus import add_commands, make_menus
 from ui.progress import Task
-from ui.settings.preferences import Preferences
+from ui.settings.formatting import NameOrder, use_style
+from ui.settings.preferences import DATE_FORMAT, DEFAULT_COUNTRY, NAME_ORDER, Preferences
 from ui.sidebar import Sidebar, View
 from ui.tasks import ChangeBus, ReadPool, Writer
 from ui.watch import ExternalChanges
@@ -125,6 +127,9 @@ class MainWindow(QMainWindow):
         self.contacts.said.connect(self.say)
         self.watch = ExternalChanges(services.feed, self.reads, self.bus, self)
         self._restore_geometry()
+        self._follow_preference(NAME_ORDER)
+        self._follow_preference(DATE_FORMAT)
+        self.prefs.changed.connect(self._follow_preference)
         self.contacts.table.setFocus()
         # The other views, the menus and the quick search are built once the first rows are
         # on screen: the list is what a user opens the window for, and building the rest
@@ -136,6 +141,17 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         # A small window gives the sidebar less of its width; the list needs it more.
         self.sidebar.fit_to(event.size().width())
+
+    def _follow_preference(self, key: str) -> None:
+        """Views take up a changed setting at once, with no restart."""
+        if key == NAME_ORDER:
+            self.contacts.model.set_family_first(self.prefs.name_order == NameOrder.FAMILY_FIRST)
+        elif key == DATE_FORMAT:
+            use_style(self.prefs.date_style())
+            for view in self.findChildren(QAbstractItemView):  # dates are drawn, not stored
+                view.viewport().update()
+        elif key == DEFAULT_COUNTRY and self._rest is not None:
+            self._rest.accounts.default_country = self.prefs.default_country
 
     def _first_rows_painted(self) -> None:
         if os.environ.get("ROLODECK_REPORT_START"):
@@ -154,7 +170,7 @@ class MainWindow(QMainWindow):
 
         services = self.services
         accounts = AccountsPage(services, self.reads, self.writer, self)
-        accounts.default_country = self.prefs.default_country
+        accounts.default_country = self.prefs.default_country  # followed: _follow_preference
         account_history = TimelineView(services, self.reads, self.writer)
         account_history.said.connect(self.say)
         account_history.log_requested.connect(account_history.open_log_dialog)
@@ -232,6 +248,10 @@ class MainWindow(QMainWindow):
         columns = self.settings.value("contacts/columns")
         if isinstance(columns, QByteArray):
             self.contacts.table.restore_columns(columns)
+        hidden = self.settings.value("contacts/hidden_columns")
+        if isinstance(hidden, list | str):
+            self.contacts.table.restore_hidden([hidden] if isinstance(hidden, str) else
+                                               [str(x) for x in hidden])
 
     def _restore_view(self) -> None:
         view = self.settings.value("window/view") if self.settings is not None else None
@@ -248,6 +268,8 @@ class MainWindow(QMainWindow):
         columns = self.contacts.table.saved_columns()
         if columns is not None:
             self.settings.setValue("contacts/columns", columns)
+        self.settings.setValue("contacts/hidden_columns",
+                               sorted(c.name for c in self.contacts.table.user_hidden()))
         self.settings.sync()
 
     # --- gestures -----------------------------------------------------------------------------

@@ -260,3 +260,77 @@ def test_deleting_the_filtered_group_takes_the_filter_off(qtbot, services, windo
     qtbot.waitUntil(lambda: window.model.loaded and window.model.rowCount() == 0)
     window.writer.run(lambda: services.organize.delete_group(gid))
     qtbot.waitUntil(lambda: bar.filter.empty and window.model.rowCount() == len(PEOPLE))
+
+
+def test_only_headers_that_sort_take_a_click(qtbot, window):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QStyle, QStyleOptionHeader
+
+    header = window.table.horizontalHeader()
+    window.table.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: names(window)[0] == "Ada Lovelace")
+
+    def click(column: Column) -> None:
+        x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+
+    click(Column.EMAIL)  # no index behind it: the click does nothing
+    assert header.sortIndicatorSection() == Column.NAME
+    assert not header.sorts(Column.EMAIL) and header.sorts(Column.NAME)
+    option = QStyleOptionHeader()
+    option.state = QStyle.StateFlag.State_MouseOver | QStyle.StateFlag.State_Enabled
+    header.initStyleOptionForIndex(option, Column.EMAIL)
+    assert not option.state & QStyle.StateFlag.State_MouseOver
+    click(Column.NAME)  # this one reverses the list
+    qtbot.waitUntil(lambda: names(window)[0] == "42 Club")
+
+
+def test_the_column_chooser_takes_a_column_off_and_the_window_remembers(
+        qtbot, services, tmp_path):
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(services, settings=settings)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    settle(qtbot, first)
+    first.table.show_column(Column.COMPANY, False)
+    assert first.table.isColumnHidden(Column.COMPANY)
+    first.resize(first.width() - 40, first.height())  # a re-fit keeps the choice
+    qtbot.wait(50)
+    assert first.table.isColumnHidden(Column.COMPANY)
+    first.close()
+    again = MainWindow(services, settings=QSettings(str(tmp_path / "window.ini"),
+                                                    QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.table.isColumnHidden(Column.COMPANY)
+    again.table.show_column(Column.COMPANY, True)
+    assert not again.table.isColumnHidden(Column.COMPANY)
+
+
+def test_the_name_order_setting_files_the_list_by_family_name_at_once(qtbot, window):
+    from ui.settings.formatting import NameOrder
+
+    window.prefs.name_order = NameOrder.FAMILY_FIRST
+    qtbot.waitUntil(lambda: names(window)[:3] == ["Club, 42", "Dijkstra, Edsger",
+                                                  "Hamilton, Margaret"])
+    settle(qtbot, window)
+    # The strip files by family name too.
+    assert jump(qtbot, window, "L") == "Liskov, Barbara"
+    window.prefs.name_order = NameOrder.GIVEN_FIRST
+    qtbot.waitUntil(lambda: names(window)[:2] == ["Ada Lovelace", "Alan Turing"])
+
+
+def test_the_date_format_setting_reaches_the_timeline_without_a_restart(qtbot, window):
+    from datetime import datetime, timedelta
+
+    from ui.history.labels import when_label
+    from ui.settings.formatting import DateFormat
+
+    long_ago = datetime.now().astimezone() - timedelta(days=800)
+    window.prefs.date_format = DateFormat.ISO
+    assert when_label(long_ago) == long_ago.strftime("%Y-%m-%d")
+    window.prefs.date_format = DateFormat.MONTH_DAY_YEAR
+    assert when_label(long_ago) == long_ago.strftime("%m/%d/%Y")
+    window.prefs.date_format = DateFormat.LONG

@@ -268,3 +268,38 @@ def test_a_row_that_vanished_is_blank_and_not_fetched_again(db, model, directory
 
     model.apply_changes(ChangeSet.of(deleted={Entity.CONTACT: [gone]}))
     assert names(model) == ["Grace Hopper"]
+
+
+def test_a_page_asked_for_by_the_list_before_a_requery_paints_the_new_list(db, directory):
+    # The view paints a screen of the list; before that page is back the user re-sorts, and
+    # the new list's screen covers the same rows, whose page is "already on its way". When it
+    # arrives, the new list's rows must be painted (and those it did not read, asked for);
+    # they used to stay blank until something else repainted them.
+    ContactService(db).bulk_create(people(600))
+    pending = []
+    model = ContactTableModel(directory, run_query=lambda fetch, done: pending.append(
+        (fetch, done)))
+    painted: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda first, last, *_: painted.append((first.row(), last.row())))
+    model.refresh()
+    fetch, done = pending.pop()
+    done(fetch())
+    assert cell(model, 300, Column.NAME) is None  # rows 256-511 asked for
+    page_fetch, page_done = pending.pop()
+
+    model.sort(Column.NAME, DESC)
+    fetch, done = pending.pop()
+    done(fetch())
+    # Row 300 now shows a contact the page holds, row 500 one it does not.
+    assert cell(model, 300, Column.NAME) is None and cell(model, 500, Column.NAME) is None
+    assert pending == []  # the page for rows 256-511 is on its way
+
+    page_done(page_fetch())
+    assert any(first <= 300 <= last for first, last in painted)
+    assert any(first <= 500 <= last for first, last in painted)
+    assert cell(model, 300, Column.NAME) == "Person00299 Example"
+    assert cell(model, 500, Column.NAME) is None  # its row was not in that page: asked for now
+    fetch, done = pending.pop()
+    done(fetch())
+    assert cell(model, 500, Column.NAME) == "Person00099 Example"
+    assert not model.fetching

@@ -24,10 +24,9 @@ from app.services.accounts import AccountService
 from app.services.directory import AccountListing
 from app.services.registry import Services
 from ui.accounts.card import AccountCard
-from ui.accounts.paged import PagedIdModel
 from ui.accounts.table_model import AccountContactsModel, SubAccountsModel
 from ui.accounts.tables import FittedTable
-from ui.contacts.table_model import QueryRunner, run_now
+from ui.paged_model import PagedIdModel, QueryRunner, run_now
 
 PLACEHOLDER = "Select an account to see its people, its sub-accounts and their history."
 

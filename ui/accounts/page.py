@@ -39,10 +39,10 @@ from app.services.registry import Services
 from ui.accounts.detail import AccountDetail
 from ui.accounts.editor import AccountEditor
 from ui.accounts.page_parts import EmptyList, FilterKeys, OpenEditors, action, undo_key
-from ui.accounts.paged import selected_ids
 from ui.accounts.table_model import AccountTableModel, count_of
 from ui.accounts.tables import AccountTable
 from ui.contacts.editor import ContactEditor
+from ui.paged_model import selected_ids
 from ui.tasks import ReadPool, Writer
 
 FILTER_DELAY_MS = 150

@@ -1,11 +1,12 @@
 """The account list's model, and the account pane's two lists (its people, its sub-accounts):
-ordered ids from the Directory, rows read a page at a time (paged.py). Sorting and the
+ordered ids from the Directory, rows read a page at a time (ui/paged_model.py). Sorting and the
 filter run in the data layer; the models only hold ids."""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -13,8 +14,7 @@ from PySide6.QtCore import Qt
 from app.domain.changes import ChangeSet, Entity
 from app.domain.summaries import ContactSummary
 from app.services.directory import AccountListing, AccountSort, ContactSort, Directory
-from ui.accounts.paged import PagedIdModel
-from ui.contacts.table_model import QueryRunner, run_now
+from ui.paged_model import PagedIdModel, QueryRunner, Row, SearchablePagedModel, run_now
 
 
 class Column(enum.IntEnum):
@@ -30,82 +30,43 @@ HEADERS = ("Name", "Industry", "Phone", "City", "Contacts")
 SORTABLE = {Column.NAME: AccountSort.NAME, Column.INDUSTRY: AccountSort.INDUSTRY,
             Column.CITY: AccountSort.CITY, Column.CONTACTS: AccountSort.CONTACTS}
 
-_CELL: dict[Column, Callable[[AccountListing], str]] = {
-    Column.NAME: lambda a: a.name,
-    Column.INDUSTRY: lambda a: a.industry,
-    Column.PHONE: lambda a: a.main_phone,
-    Column.CITY: lambda a: a.city,
-    Column.CONTACTS: lambda a: f"{a.contact_count:,}",
-}
-
 
 def count_of(n: int, word: str) -> str:
     """`1 account`, `1,204 accounts`."""
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
-class AccountTableModel(PagedIdModel):
+def _contact_count(account: AccountListing) -> str:
+    return f"{account.contact_count:,}"
+
+
+def _listings(directory: Directory, ids: list[int]) -> Callable[[], Sequence[AccountListing]]:
+    return lambda: directory.account_listings(ids)
+
+
+class AccountTableModel(SearchablePagedModel[AccountSort, AccountListing]):
     """Every live account, or those the filter finds, in the order of the sorted column."""
 
     HEADERS = HEADERS
+    CELLS = (*map(attrgetter, ("name", "industry", "main_phone", "city")), _contact_count)
     NUMERIC = frozenset({Column.CONTACTS})
+    SORTABLE = SORTABLE  # a filtered list keeps the sort too: it is a filter, not a ranking
 
     def __init__(self, directory: Directory, parent=None, *,
                  run_query: QueryRunner = run_now):
-        super().__init__(parent, run_query=run_query)
+        super().__init__(AccountSort.NAME, parent, run_query=run_query)
         self._directory = directory
-        self._text = ""
-        self._sort = AccountSort.NAME
-        self._order = Qt.SortOrder.AscendingOrder
-
-    @property
-    def query(self) -> str:
-        return self._text
-
-    @property
-    def searching(self) -> bool:
-        return bool(self._text.strip())
-
-    @property
-    def sort_key(self) -> AccountSort:
-        return self._sort
-
-    @property
-    def sort_order(self) -> Qt.SortOrder:
-        return self._order
-
-    def sort_column(self) -> int:
-        return next(col for col, key in SORTABLE.items() if key == self._sort)
-
-    def set_query(self, text: str) -> None:
-        if self.loaded and text.strip() == self._text.strip():
-            self._text = text
-            return
-        self._text = text
-        self.refresh()
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        key = SORTABLE.get(Column(column)) if 0 <= column < len(Column) else None
-        if key is None or (key, order) == (self._sort, self._order):
-            return
-        self._sort, self._order = key, order
-        self.refresh()  # a filtered list keeps the sort too: it is a filter, not a ranking
 
     def ids_work(self) -> Callable[[], list[int]]:
-        directory, text, sort = self._directory, self._text, self._sort
-        descending = self._order == Qt.SortOrder.DescendingOrder
+        directory, text, sort, descending = (self._directory, self._text, self._sort,
+                                             self.descending)
         return lambda: directory.account_ids(text, sort, descending=descending)
 
-    def rows_work(self, ids: list[int]) -> Callable[[], Sequence[Any]]:
-        directory = self._directory
-        return lambda: directory.account_listings(ids)
-
-    def cell(self, row: AccountListing, column: int) -> str:
-        return _CELL[Column(column)](row)
+    def rows_work(self, ids: list[int]) -> Callable[[], Sequence[AccountListing]]:
+        return _listings(self._directory, ids)
 
     def listing(self, row: int) -> AccountListing | None:
-        found = self.row_at(row)
-        return found if isinstance(found, AccountListing) else None
+        return self.row_at(row)
 
     def named(self, ids: Sequence[int]) -> str:
         """How a status message names `ids`: the account's name for one, else a count."""
@@ -118,10 +79,8 @@ class AccountTableModel(PagedIdModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(Column)):
-            column = Column(section)
-            return (f"Sort by {HEADERS[column].lower()}" if column in SORTABLE
-                    else "The list cannot be sorted by phone number")
+                and section == Column.PHONE):
+            return "The list cannot be sorted by phone number"
         return super().headerData(section, orientation, role)
 
     def apply_changes(self, changes: ChangeSet) -> None:
@@ -142,11 +101,8 @@ class AccountTableModel(PagedIdModel):
                 self.refresh()
 
 
-class SubAccountsModel(PagedIdModel):
-    """The accounts that are part of one account, by name."""
-
-    HEADERS = ("Name", "Industry", "City", "Contacts")
-    NUMERIC = frozenset({3})
+class _AccountPartModel(PagedIdModel[Row]):
+    """A list of what belongs to one account (`account_id`), or nothing without one."""
 
     def __init__(self, directory: Directory, parent=None, *,
                  run_query: QueryRunner = run_now):
@@ -163,16 +119,20 @@ class SubAccountsModel(PagedIdModel):
         else:
             self.refresh()
 
+
+class SubAccountsModel(_AccountPartModel[AccountListing]):
+    """The accounts that are part of one account, by name."""
+
+    HEADERS = ("Name", "Industry", "City", "Contacts")
+    CELLS = (*map(attrgetter, ("name", "industry", "city")), _contact_count)
+    NUMERIC = frozenset({3})
+
     def ids_work(self) -> Callable[[], list[int]]:
         directory, parent = self._directory, self.account_id
         return lambda: directory.account_ids(parent_id=parent) if parent is not None else []
 
-    def rows_work(self, ids: list[int]) -> Callable[[], Sequence[Any]]:
-        directory = self._directory
-        return lambda: directory.account_listings(ids)
-
-    def cell(self, row: AccountListing, column: int) -> str:
-        return (row.name, row.industry, row.city, f"{row.contact_count:,}")[column]
+    def rows_work(self, ids: list[int]) -> Callable[[], Sequence[AccountListing]]:
+        return _listings(self._directory, ids)
 
     def apply_changes(self, changes: ChangeSet) -> None:
         self.changed()
@@ -185,25 +145,11 @@ class SubAccountsModel(PagedIdModel):
             self.forget_rows()  # the counts
 
 
-class AccountContactsModel(PagedIdModel):
+class AccountContactsModel(_AccountPartModel[ContactSummary]):
     """The live contacts whose company is one account, by name."""
 
     HEADERS = ("Name", "Title", "E-mail", "Phone")
-
-    def __init__(self, directory: Directory, parent=None, *,
-                 run_query: QueryRunner = run_now):
-        super().__init__(parent, run_query=run_query)
-        self._directory = directory
-        self.account_id: int | None = None
-
-    def set_account(self, account_id: int | None) -> None:
-        if account_id == self.account_id and self.loaded:
-            return
-        self.account_id = account_id
-        if account_id is None:
-            self.clear()
-        else:
-            self.refresh()
+    CELLS = tuple(map(attrgetter, ("display_name", "title", "email", "phone")))
 
     def ids_work(self) -> Callable[[], list[int]]:
         directory, account = self._directory, self.account_id
@@ -211,12 +157,9 @@ class AccountContactsModel(PagedIdModel):
             return list
         return lambda: directory.contact_ids(sort=ContactSort.NAME, account_id=account)
 
-    def rows_work(self, ids: list[int]) -> Callable[[], Sequence[Any]]:
+    def rows_work(self, ids: list[int]) -> Callable[[], Sequence[ContactSummary]]:
         directory = self._directory
         return lambda: directory.contact_summaries(ids)
-
-    def cell(self, row: ContactSummary, column: int) -> str:
-        return (row.display_name, row.title, row.email, row.phone)[column]
 
     def apply_changes(self, changes: ChangeSet) -> None:
         self.changed()

@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-from ui.accounts.paged import PagedIdModel
 from ui.accounts.table_model import SORTABLE, AccountTableModel, Column
+from ui.header import SortableHeader
+from ui.paged_model import PagedIdModel
 
 MIN_COLUMN_WIDTH = 56
 
@@ -42,13 +43,17 @@ class FittedTable(QTableView):
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 12)
+        self._header_setup()
+        self.viewport().installEventFilter(self)
+
+    def _header_setup(self) -> None:
+        """The column header's manners (again after a subclass puts in its own header)."""
         header = self.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setMinimumSectionSize(MIN_COLUMN_WIDTH)
         header.setSectionsClickable(False)
         header.sectionResized.connect(self._on_resized)
-        self.viewport().installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802  Qt's name
         if (event.type() == QEvent.Type.Resize and watched is self.viewport()
@@ -92,6 +97,10 @@ class AccountTable(FittedTable):
                          name="accountTable")
         self._model = model
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # The phone column has no index to sort by: its header does not look clickable.
+        self.setHorizontalHeader(SortableHeader(
+            lambda s: 0 <= s < len(Column) and Column(s) in SORTABLE, self))
+        self._header_setup()
         header = self.horizontalHeader()
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)

@@ -4,11 +4,12 @@ optional ones hidden in a narrow window, and sorting by the columns that have an
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
 
 from app.domain.collation import fold
 from app.domain.contact import ContactStatus
-from ui.contacts.table_model import SORTABLE, Column, ContactTableModel, status_label
+from ui.contacts.table_model import HEADERS, SORTABLE, Column, ContactTableModel, status_label
+from ui.header import SortableHeader
 
 # Until the user drags a column, the columns share the table's width, so all six fit without
 # a horizontal scroll bar. Phone and status get what a typical value needs (from the font, not
@@ -33,6 +34,8 @@ class ContactTable(QTableView):
         self._model = model
         self._fitting_columns = False
         self._columns_dragged = False
+        self._user_hidden: set[Column] = set()  # columns taken off with the column chooser
+        self.setHorizontalHeader(SortableHeader(self._sorts, self))
         self.setObjectName("contactTable")
         self.setModel(model)
         self.setAlternatingRowColors(True)
@@ -68,6 +71,42 @@ class ContactTable(QTableView):
         header.setSortIndicatorShown(True)
         header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._on_sort_clicked)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._choose_columns)
+
+    def _sorts(self, section: int) -> bool:
+        return 0 <= section < len(Column) and Column(section) in SORTABLE
+
+    def _choose_columns(self, at) -> None:
+        """The column chooser: a right-click on the header ticks columns on and off."""
+        menu = QMenu(self)
+        for column in Column:
+            if column == Column.NAME:
+                continue  # the one column a row is known by
+            action = menu.addAction(HEADERS[column])
+            action.setCheckable(True)
+            action.setChecked(column not in self._user_hidden)
+            action.toggled.connect(lambda on, c=column: self.show_column(c, on))
+        menu.exec(self.horizontalHeader().mapToGlobal(at))
+
+    def show_column(self, column: Column, shown: bool) -> None:
+        if shown:
+            self._user_hidden.discard(column)
+        else:
+            self._user_hidden.add(column)
+        if self._columns_dragged:
+            self.setColumnHidden(column, not shown)
+        else:
+            self._fit_columns(self.viewport().width())
+
+    def user_hidden(self) -> set[Column]:
+        return set(self._user_hidden)
+
+    def restore_hidden(self, names: list[str]) -> None:
+        """Columns the user took off in an earlier session, by name."""
+        for name in names:
+            if name in Column.__members__ and name != Column.NAME.name:
+                self.show_column(Column[name], False)
 
     def keyboardSearch(self, search: str) -> None:  # noqa: N802  Qt's name
         # Qt's own search reads every row's text to match it, and the rows are fetched in
@@ -93,6 +132,8 @@ class ContactTable(QTableView):
             header.setSortIndicator(sort_column, sort_order)
         finally:
             header.blockSignals(False)
+        self._user_hidden = {c for c in Column if c != Column.NAME and header.isSectionHidden(c)}
+        self.setColumnHidden(Column.NAME, False)
         self._columns_dragged = True
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
@@ -107,6 +148,7 @@ class ContactTable(QTableView):
         metrics = self.fontMetrics()
         # In a narrow window title and status give way, so names stay readable.
         hidden = set(OPTIONAL_COLUMNS) if width < NARROW_LIST else set()
+        hidden |= self._user_hidden
         if width < NARROWER_LIST:
             hidden.update(NARROWER_COLUMNS)
         shown = {c: s for c, s in COLUMN_SHARES.items() if c not in hidden}
@@ -117,7 +159,7 @@ class ContactTable(QTableView):
         sizes = fixed | {column: rest * share // total for column, share in shown.items()}
         self._fitting_columns = True  # hiding and sizing columns is not the user dragging
         try:
-            for column in (*OPTIONAL_COLUMNS, *NARROWER_COLUMNS):
+            for column in Column:
                 self.setColumnHidden(column, column in hidden)
             for column, size in sizes.items():
                 header.resizeSection(column, max(MIN_COLUMN_WIDTH, size))

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import QDate, QLocale
 
 from app.domain.history import HistoryKind, Outcome
+from ui.settings.formatting import current_style, format_time, render
 
 KIND_LABELS = {
     HistoryKind.CALL: "Call",
@@ -48,20 +49,20 @@ def now_local() -> datetime:
 
 def when_label(when: datetime, now: datetime | None = None,
                locale: QLocale | None = None) -> str:
-    """"Today 10:40", "Yesterday 09:12", "28 Nov", or "28 Nov 2024" for another year."""
+    """"Today 10:40", "Yesterday 09:12", "28 Nov", or "28 Nov 2024" for another year, in the
+    date format the user chose (ui.settings.formatting.current_style)."""
+    style = current_style()
     at = local(when)
     today = local(now or now_local()).date()
     day = at.date()
-    clock = at.strftime("%H:%M")
+    clock = format_time(at, style)
     if day == today:
         return f"Today {clock}"
     if day == today - timedelta(days=1):
         return f"Yesterday {clock}"
     if day == today + timedelta(days=1):
         return f"Tomorrow {clock}"
-    shown = QDate(day.year, day.month, day.day)
-    return (locale or QLocale()).toString(shown, "d MMM" if day.year == today.year
-                                          else "d MMM yyyy")
+    return render(style.day_month if day.year == today.year else style.date, day)
 
 
 def full_when(when: datetime, locale: QLocale | None = None) -> str:

@@ -54,6 +54,18 @@ _STYLES = {
     DateFormat.LONG: DateStyle("d MMM yyyy", "d MMM", "HH:mm"),
 }
 FALLBACK = _STYLES[DateFormat.ISO]
+# The style the window's lists write dates in: the user's choice once the window has set it
+# (use_style), as QLocale.setDefault sets the locale for the whole process.
+_current = _STYLES[DateFormat.LONG]
+
+
+def use_style(style: DateStyle) -> None:
+    global _current
+    _current = style
+
+
+def current_style() -> DateStyle:
+    return _current
 
 
 def system_style(date_pattern: str, time_pattern: str) -> DateStyle:
