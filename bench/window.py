@@ -10,6 +10,7 @@ is the longest the window could not have painted or taken a key.
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -103,6 +104,12 @@ def in_window(path: Path) -> None:
     window.show()
     try:
         wait_until(window.settled, 60)
+        gc.freeze()  # as ui.app.run_gui does once the window is up
+        pauses: list[float] = []
+        started: list[float] = []
+        gc.callbacks.append(lambda phase, _info: started.append(time.perf_counter())
+                            if phase == "start" else pauses.append(
+                                (time.perf_counter() - started[-1]) * 1000))
         table = window.contacts.table
         bar = table.verticalScrollBar()
         beat = Heartbeat(app)
@@ -120,6 +127,8 @@ def in_window(path: Path) -> None:
             window.contacts.jump_to_letter(letter)
             run_for(app, 5, lambda: not window.reads.busy and window.settled())
         letters = beat.stop()
+        print(f"# collector: {len(pauses)} runs, longest {max(pauses, default=0):.1f} ms",
+              file=sys.stderr)
         report("scroll_longest_frame", scroll, "ms", "<", 32)
         report("letter_jump_longest_frame", letters, "ms", "<", 32)
         print(f"# scroll: {len(beat_gaps)} beats, median gap {median(beat_gaps):.2f} ms",

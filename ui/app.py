@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from importlib import resources
 from pathlib import Path
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.domain.errors import RolodeckError
 from app.services.registry import Services
-from ui import theme
+from ui import icons, theme
 from ui.errors import error_box, install_excepthook
 from ui.main_window import MainWindow, version
 from ui.settings.preferences import THEME, Preferences
@@ -58,6 +59,7 @@ def style(app: QApplication) -> None:
     four times quicker (170 + 90 ms against 780 ms), most of the window's start."""
     if not app.styleSheet():
         app.setStyleSheet(stylesheet())
+        app.setWindowIcon(icons.app_icon())
 
 
 def follow_preferences(app: QApplication, prefs: Preferences) -> None:
@@ -92,6 +94,9 @@ def run_gui(services: Services, title: str = "Rolodeck") -> int:
                 w.close()
 
             window.reopen.connect(on_reopen)
+            # What start-up built lives until exit: out of the collector's way, so a full
+            # collection does not pause the window for what it can never free.
+            window.contacts.first_rows_painted.connect(gc.freeze)
             style(app)
             previous = install_excepthook(window)
             try:

@@ -205,6 +205,24 @@ class PagedIdModel(QAbstractTableModel, Generic[Row]):
             self._cache.move_to_end(rid)
         return None if found is None or found is _GONE else cast(Row, found)
 
+    def cell_text(self, row: int, column: int) -> str:
+        """What the cell shows, read in Python (for a delegate that paints without asking
+        Qt's roles); "" while its page is on its way, which is then asked for."""
+        ids = self._ids
+        if not 0 <= row < len(ids):
+            return ""
+        found = self._cache.get(ids[row])
+        if found is None:
+            found = self.row_at(row)
+            if found is None:
+                return ""
+        elif found is _GONE:
+            return ""
+        return self._cells[column](found)
+
+    def is_numeric(self, column: int) -> bool:
+        return column in self._numeric
+
     def cached(self, row: int) -> bool:
         rid = self.id_at(row)
         return rid is not None and rid in self._cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListWidget,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.groups import Group
+from ui import icons
 from ui.groups.drag import carries_contacts, contact_ids_of
 
 
@@ -28,12 +29,13 @@ class View(enum.IntEnum):
     TRASH = 3
 
 
+VIEW_ICONS = {"CONTACTS": "contacts", "ACCOUNTS": "accounts", "GROUPS": "groups",
+              "TRASH": "trash"}
 VIEW_NAMES = {View.CONTACTS: "Contacts", View.ACCOUNTS: "Accounts", View.GROUPS: "Groups",
               View.TRASH: "Trash"}
 VIEW_ROLE = Qt.ItemDataRole.UserRole
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 1
 SAVED_ROLE = Qt.ItemDataRole.UserRole + 2  # the SavedSearch of a saved search's item
-SAVED_MARK = "⌕ "
 MAX_GROUPS_SHOWN = 200  # past this the Groups view lists them; a sidebar is not a list view
 
 
@@ -79,6 +81,20 @@ class Sidebar(QListWidget):
             self._items[view] = item
         self.setCurrentItem(self._items[View.CONTACTS])
         self.currentItemChanged.connect(self._on_current)
+        self._show_icons()
+
+    def _show_icons(self) -> None:
+        for view, item in self._items.items():
+            item.setIcon(icons.icon(VIEW_ICONS[view.name], self))
+        for row in range(self.count()):
+            item = self.item(row)
+            if item is not None and item.data(SAVED_ROLE) is not None:
+                item.setIcon(icons.icon("saved-search", self))
+
+    def changeEvent(self, event) -> None:  # noqa: N802  Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # light to dark: icons in the new ink
+            self._show_icons()
 
     def fit_to(self, window_width: int) -> None:
         ems = 12 if window_width >= SMALL_WINDOW else 10
@@ -108,7 +124,7 @@ class Sidebar(QListWidget):
                     at += 1
             for group in groups[:MAX_GROUPS_SHOWN]:
                 if saved:
-                    item = QListWidgetItem(SAVED_MARK + group.name)
+                    item = QListWidgetItem(icons.icon("saved-search", self), group.name)
                     item.setData(GROUP_ROLE, group.id)
                     item.setData(SAVED_ROLE, group.saved_search)
                     item.setData(VIEW_ROLE, View.CONTACTS)
@@ -156,14 +172,14 @@ class Sidebar(QListWidget):
                 and item.data(SAVED_ROLE) is None]
 
     def saved_names(self) -> list[str]:
-        return [item.text().removeprefix(SAVED_MARK) for row in range(self.count())
+        return [item.text() for row in range(self.count())
                 if (item := self.item(row)) is not None and item.data(SAVED_ROLE) is not None]
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802  Qt's name
         item = self.itemAt(event.pos())
         if item is None or item.data(SAVED_ROLE) is None:
             return
-        gid, name = int(item.data(GROUP_ROLE)), item.text().removeprefix(SAVED_MARK)
+        gid, name = int(item.data(GROUP_ROLE)), item.text()
         menu = QMenu(self)
         menu.addAction("&Rename Saved Search…", lambda: self.rename_search.emit(gid, name))
         menu.addAction("&Delete Saved Search", lambda: self.delete_search.emit(gid, name))

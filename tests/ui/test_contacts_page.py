@@ -163,12 +163,15 @@ def test_the_window_remembers_geometry_split_and_view(qtbot, services, tmp_path)
 
 
 @pytest.mark.parametrize(("view", "size"), [("contacts", "1280x800"), ("contact", "800x500"),
-                                            ("trash", "1024x640"), ("editor", "1280x800")])
+                                            ("accounts", "1280x800"), ("account", "800x500"),
+                                            ("groups", "1024x640"), ("trash", "1024x640"),
+                                            ("editor", "1280x800")])
 def test_screenshot_writes_a_png_of_the_size_asked(db_path, services, view, size, tmp_path):
     out = tmp_path / f"shot #1 %{view}.png"
     env = {k: v for k, v in os.environ.items() if k != "ROLODECK_DB"}
     done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db_path),
-                           "--screenshot", str(out), "--view", view, "--size", size],
+                           "--screenshot", str(out), "--view", view, "--size", size,
+                           "--theme", "dark" if view in ("account", "groups") else "light"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     image = QImage(str(out))
@@ -334,3 +337,29 @@ def test_the_date_format_setting_reaches_the_timeline_without_a_restart(qtbot, w
     window.prefs.date_format = DateFormat.MONTH_DAY_YEAR
     assert when_label(long_ago) == long_ago.strftime("%m/%d/%Y")
     window.prefs.date_format = DateFormat.LONG
+
+
+def test_the_card_shows_the_contacts_photo_and_initials_without_one(qtbot, services, window):
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor
+
+    picture = QImage(120, 80, QImage.Format.Format_RGB32)
+    picture.fill(QColor("#c03020"))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    picture.save(buffer, "JPEG")
+    cid = services.directory.contact_ids("hopper")[0]
+    grace = services.contacts.get(cid)
+    grace.photo, grace.photo_mime = bytes(data.data()), "image/jpeg"
+    window.writer.run(lambda: services.contacts.update(grace))
+    window.contacts.select_contact(cid)
+    card = window.contacts.detail
+    qtbot.waitUntil(lambda: not card.initials.pixmap().isNull())
+    shown = card.initials.pixmap().toImage()
+    middle = shown.pixelColor(shown.width() // 2, shown.height() // 2)
+    assert middle.red() > 150 and middle.green() < 100  # the photo, cropped round
+    assert card.initials.text() == ""
+    window.contacts.select_contact(services.directory.contact_ids("turing")[0])
+    qtbot.waitUntil(lambda: card.initials.text() == "AT")
+    assert card.initials.pixmap().isNull()

@@ -7,6 +7,7 @@ import html
 import urllib.parse
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -133,6 +134,7 @@ class ContactDetailPanel(QFrame):
         if contact is None:
             self._pages.setCurrentWidget(self.placeholder)
             return
+        self.initials.setPixmap(QPixmap())
         self.initials.setText(_initials(contact.display_name))
         self.name.set_value(contact.display_name)
         role = " at ".join(x for x in (contact.title, contact.account_name) if x)
@@ -151,6 +153,8 @@ class ContactDetailPanel(QFrame):
         """Every way to reach the contact: all phones and e-mails (each a link), addresses
         with a map link, web sites, IM handles, birthday and tags."""
         self._clear_extra()
+        if contact.photo:
+            self._show_photo(contact.photo)
         self.email.set_value(contact.emails[0].value if contact.emails else "")
         self.phone.set_value(contact.phones[0].value if contact.phones else "")
         # More e-mails under the first, more phones under the first, the rest after them.
@@ -179,6 +183,29 @@ class ContactDetailPanel(QFrame):
             self._add_row("Birthday", _text(_day(contact.birthday)))
         if contact.tags:
             self._add_row("Tags", _text(", ".join(contact.tags)))
+
+    def _show_photo(self, data: bytes) -> None:
+        """The photo in the initials' round place; a picture Qt cannot read keeps them."""
+        image = QImage.fromData(data)
+        if image.isNull():
+            return
+        side = self.initials.width()
+        ratio = self.devicePixelRatioF()
+        size = round(side * ratio)
+        square = image.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+                              Qt.TransformationMode.SmoothTransformation)
+        round_photo = QPixmap(size, size)
+        round_photo.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(round_photo)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        clip = QPainterPath()
+        clip.addEllipse(0, 0, size, size)
+        painter.setClipPath(clip)
+        painter.drawImage((size - square.width()) // 2, (size - square.height()) // 2, square)
+        painter.end()
+        round_photo.setDevicePixelRatio(ratio)
+        self.initials.setText("")
+        self.initials.setPixmap(round_photo)
 
     def resizeEvent(self, event) -> None:  # noqa: N802  Qt's name
         super().resizeEvent(event)

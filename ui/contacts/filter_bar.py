@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
 
 from app.domain.changes import ChangeSet, Entity
 from app.domain.contact import ContactStatus
 from app.domain.filters import ContactFilter
 from app.services.registry import Services
+from ui import icons
 from ui.contacts.table_model import status_label
 from ui.tasks import ReadPool
 
@@ -46,6 +47,8 @@ class FilterBar(QWidget):
         self.button = QToolButton()
         self.button.setObjectName("filterButton")
         self.button.setText("Filter")
+        self.button.setIcon(icons.icon("filter", self, role=QPalette.ColorRole.ButtonText))
+        self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.button.setToolTip("Show only a group, a tag, a status or an owner's contacts")
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu = QMenu(self.button)

@@ -6,6 +6,7 @@ import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,6 +24,7 @@ from app.domain.filters import ContactFilter, SavedSearch
 from app.domain.history import HistoryKind
 from app.services.directory import Directory
 from app.services.registry import Services
+from ui import icons
 from ui.contacts.bulk_actions import BulkActions
 from ui.contacts.editor import ContactEditor
 from ui.contacts.filter_bar import FilterBar
@@ -117,7 +119,8 @@ class ContactsPage(QWidget):
         self.history_tab.said.connect(self.said)
         self.history_tab.log_requested.connect(self.log)
         self.record.add_tab(self.history_tab, "History")
-        log_call = QPushButton("Log Call")
+        log_call = QPushButton(icons.icon("call", self, role=QPalette.ColorRole.ButtonText),
+                               "Log Call")
         log_call.setToolTip("Log a call with this contact (Ctrl+L)")
         log_call.clicked.connect(lambda: self.log(HistoryKind.CALL))
         self.record.add_action_button(log_call)

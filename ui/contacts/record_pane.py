@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -23,6 +24,7 @@ from app.domain.changes import ChangeSet, Entity
 from app.domain.contact import Contact
 from app.domain.summaries import ContactSummary
 from app.services.registry import Services
+from ui import icons
 from ui.contacts.detail_panel import ContactDetailPanel
 from ui.tasks import ReadPool, Writer
 
@@ -56,7 +58,8 @@ class RecordPane(QFrame):
         self.actions_row = QHBoxLayout()
         self.actions_row.setContentsMargins(20, 0, 20, 10)
         self.actions_row.setSpacing(8)
-        self.edit_button = QPushButton("Edit")
+        self.edit_button = QPushButton(icons.icon("edit", self, role=QPalette.ColorRole.ButtonText),
+                                       "Edit")
         self.edit_button.setToolTip("Edit this contact (Ctrl+E)")
         self.edit_button.clicked.connect(self.edit_requested)
         self.actions_row.addWidget(self.edit_button)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
 from app.domain.collation import fold
 from app.domain.contact import ContactStatus
 from ui.contacts.table_model import HEADERS, SORTABLE, Column, ContactTableModel, status_label
+from ui.fast_delegate import FastTextDelegate
 from ui.header import SortableHeader
 
 # Until the user drags a column, the columns share the table's width, so all six fit without
@@ -36,6 +37,7 @@ class ContactTable(QTableView):
         self._columns_dragged = False
         self._user_hidden: set[Column] = set()  # columns taken off with the column chooser
         self.setHorizontalHeader(SortableHeader(self._sorts, self))
+        self.setItemDelegate(FastTextDelegate(model, self))
         self.setObjectName("contactTable")
         self.setModel(model)
         self.setAlternatingRowColors(True)
