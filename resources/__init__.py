@@ -1,1 +1,1 @@
-"""Static assets loaded with importlib.resources: style, sample-data word lists."""
+"""Static assets loaded with importlib.resources: style, icons, sample-data word lists."""
