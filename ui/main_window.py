@@ -137,11 +137,6 @@ class MainWindow(QMainWindow):
         self._rest: _Rest | None = None
         self.contacts.first_rows_painted.connect(self._first_rows_painted)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802  Qt's name
-        super().resizeEvent(event)
-        # A small window gives the sidebar less of its width; the list needs it more.
-        self.sidebar.fit_to(event.size().width())
-
     def _follow_preference(self, key: str) -> None:
         """Views take up a changed setting at once, with no restart."""
         if key == NAME_ORDER:

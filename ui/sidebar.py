@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListWidget,
@@ -49,7 +49,6 @@ class _Indented(QStyledItemDelegate):
 
 
 GROUP_INDENT = 14
-SMALL_WINDOW = 1000  # px of window below which the sidebar narrows
 
 
 class Sidebar(QListWidget):
@@ -71,7 +70,9 @@ class Sidebar(QListWidget):
         self.setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.setDropIndicatorShown(True)
-        self.fit_to(1280)
+        self.setIconSize(QSize(18, 18))
+        # Wide enough for "Accounts" beside its icon; a group's long name ends in "…".
+        self.setFixedWidth(self.fontMetrics().horizontalAdvance("M" * 12))
         self.setItemDelegate(_Indented(self))
         self._items: dict[View, QListWidgetItem] = {}
         for view in View:
@@ -95,10 +96,6 @@ class Sidebar(QListWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:  # light to dark: icons in the new ink
             self._show_icons()
-
-    def fit_to(self, window_width: int) -> None:
-        ems = 12 if window_width >= SMALL_WINDOW else 10
-        self.setFixedWidth(self.fontMetrics().horizontalAdvance("M" * ems))
 
     def show_groups(self, groups: list[Group]) -> None:
         """The user's groups, indented under Groups (the current one kept current)."""
