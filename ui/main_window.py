@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
         self.resize(1180, 740)
         self.services = services
+        self._rest: _Rest | None = None  # see _build_rest
         # In memory unless given: a test or a screenshot must not read or change the user's.
         if prefs is None:
             self._prefs_folder = tempfile.TemporaryDirectory(prefix="rolodeck-prefs-")
@@ -134,13 +135,15 @@ class MainWindow(QMainWindow):
         # The other views, the menus and the quick search are built once the first rows are
         # on screen: the list is what a user opens the window for, and building the rest
         # first would keep it off the screen for a third of a second (see _build_rest).
-        self._rest: _Rest | None = None
         self.contacts.first_rows_painted.connect(self._first_rows_painted)
 
     def _follow_preference(self, key: str) -> None:
         """Views take up a changed setting at once, with no restart."""
         if key == NAME_ORDER:
-            self.contacts.model.set_family_first(self.prefs.name_order == NameOrder.FAMILY_FIRST)
+            family_first = self.prefs.name_order == NameOrder.FAMILY_FIRST
+            self.contacts.model.set_family_first(family_first)
+            if self._rest is not None:
+                self._rest.trash.model.set_family_first(family_first)
         elif key == DATE_FORMAT:
             use_style(self.prefs.date_style())
             for view in self.findChildren(QAbstractItemView):  # dates are drawn, not stored
@@ -176,6 +179,7 @@ class MainWindow(QMainWindow):
         trash = TrashPage(services, self.reads, self.writer, self)
         quick = QuickSearch(services, self.reads, self)
         self._rest = rest = _Rest(accounts, account_history, groups, trash, quick)
+        trash.model.set_family_first(self.prefs.name_order == NameOrder.FAMILY_FIRST)
         for page in (accounts, groups, trash):  # in View order, after Contacts
             self.views.addWidget(page)
         self.sidebar.contacts_dropped.connect(groups.add_contacts)

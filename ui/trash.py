@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.domain.changes import ChangeSet
 from app.services.registry import Services
 from ui.contacts.table_model import ContactTableModel, selected_ids
+from ui.fast_delegate import FastTextDelegate
 from ui.tasks import ReadPool, Writer
 
 EMPTY_TRASH = ("<h2>The Trash is empty</h2>"
@@ -67,6 +68,7 @@ class TrashPage(QWidget):
         self.table = QTableView()
         self.table.setObjectName("trashTable")
         self.table.setModel(self.model)
+        self.table.setItemDelegate(FastTextDelegate(self.model, self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from ui.accounts.table_model import SORTABLE, AccountTableModel, Column
+from ui.fast_delegate import FastTextDelegate
 from ui.header import SortableHeader
 from ui.paged_model import PagedIdModel
 
@@ -29,6 +30,7 @@ class FittedTable(QTableView):
         self._dragged = False
         self.setObjectName(name)
         self.setModel(model)
+        self.setItemDelegate(FastTextDelegate(model, self))
         self.setAlternatingRowColors(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
