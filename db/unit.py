@@ -443,6 +443,13 @@ def _classify(entity, rid, diff, inserted, updated, deleted) -> None:
         (deleted if trash[0] is None else inserted).setdefault(entity, set()).add(rid)
     else:
         updated.setdefault(entity, set()).add(rid)
+    groups = diff.get("groups")
+    if groups is not None:
+        # A membership is stored on the member's image: the groups it joined or left changed
+        # too, whichever way (an edit, or the undo of one), so a view of them refreshes.
+        before, after = set(groups[0] or ()), set(groups[1] or ())
+        if before ^ after:
+            updated.setdefault(Entity.GROUP, set()).update(before ^ after)
 
 
 def _affects_search(entity: Entity, diff: dict) -> bool:

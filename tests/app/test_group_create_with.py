@@ -49,3 +49,20 @@ def test_a_refused_name_or_member_leaves_no_group_behind(s):
     with pytest.raises(NotFoundError, match="in the trash"):
         s.organize.create_group_with(Group("Leads"), [ann])
     assert [g.name for g in s.organize.groups()] == ["Clients"]
+
+
+def test_undo_of_a_membership_change_names_the_group_for_views_to_refresh(db):
+    from app.domain.changes import Entity
+    from app.domain.contact import Contact
+    from app.domain.groups import Group
+    from app.services.registry import Services
+
+    s = Services.over(db)
+    cid = s.contacts.create(Contact(given="Ada")).new_id(Entity.CONTACT)
+    gid = s.organize.create_group(Group("Pioneers")).new_id(Entity.GROUP)
+    s.organize.add_to_group(gid, [cid])
+    undone = s.journal.undo()
+    assert undone.updated.get(Entity.GROUP) == {gid}
+    assert undone.updated.get(Entity.CONTACT) == {cid}
+    redone = s.journal.redo()
+    assert redone.updated.get(Entity.GROUP) == {gid}
