@@ -90,11 +90,12 @@ def normalize_rule(rule: str, start: datetime, tz: tzinfo | None) -> str:
     if freq not in _ALLOWED_FREQ:
         raise ValidationError(
             f"Activities cannot repeat {freq.lower()}; the finest step is hourly")
-    if "INTERVAL" in parts and (not parts["INTERVAL"].isdigit() or int(parts["INTERVAL"]) < 1):
+    # isdigit() alone takes "¹" and "٣", which int() then refuses: ASCII digits only.
+    if "INTERVAL" in parts and (not _digits(parts["INTERVAL"]) or int(parts["INTERVAL"]) < 1):
         raise ValidationError("A recurrence interval must be a whole number of at least 1")
     if "COUNT" in parts and "UNTIL" in parts:
         raise ValidationError("A recurrence rule cannot have both COUNT and UNTIL")
-    if "COUNT" in parts and (not parts["COUNT"].isdigit() or int(parts["COUNT"]) < 1):
+    if "COUNT" in parts and (not _digits(parts["COUNT"]) or int(parts["COUNT"]) < 1):
         raise ValidationError("A recurrence COUNT must be a whole number of at least 1")
     if until := parts.get("UNTIL"):
         parts["UNTIL"] = _local_until(until, tz)
@@ -363,3 +364,7 @@ def _utc(wall: datetime, tz: tzinfo) -> datetime:
         return start.astimezone(UTC)
     except OverflowError:
         return (datetime.max if wall.year > 1 else datetime.min).replace(tzinfo=UTC)
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()

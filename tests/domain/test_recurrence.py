@@ -301,3 +301,13 @@ def test_every_bad_zone_name_is_a_validation_error(name):
 
 def test_good_zone_names_still_work():
     assert zone("Europe/Berlin") is BERLIN and zone(None) is None and zone("") is None
+
+
+@pytest.mark.parametrize("rule", ["FREQ=DAILY;COUNT=¹", "FREQ=DAILY;INTERVAL=٣",
+                                  "FREQ=WEEKLY;COUNT=²⁰", "FREQ=DAILY;INTERVAL=１"])
+def test_digits_of_other_scripts_are_refused_in_words_not_with_a_crash(rule):
+    from app.domain.errors import ValidationError
+    from app.domain.recurrence import normalize_rule
+
+    with pytest.raises(ValidationError):
+        normalize_rule(rule, datetime(2026, 12, 1, 9, tzinfo=UTC), UTC)
