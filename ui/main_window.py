@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
@@ -98,6 +100,8 @@ class MainWindow(QMainWindow):
         self.contacts = ContactsPage(services, self.reads, self.writer, self._undo_key,
                                      self.prefs)
         self.contacts.welcome.load_sample.connect(self.load_sample_data)
+        self.contacts.welcome.import_requested.connect(self.import_files)
+        self.setAcceptDrops(True)  # address books dropped on the window are imported
         self.views = QStackedWidget()
         self.views.addWidget(self.contacts)
         self.sidebar = Sidebar()
@@ -411,6 +415,32 @@ class MainWindow(QMainWindow):
             for page in (rest.groups, rest.accounts, rest.account_history, rest.quick,
                          rest.trash):
                 page.apply_changes(changes)
+
+    def import_files(self, paths: Sequence[Path | str] = ()) -> None:
+        """The import wizard, over `paths` when files were dropped on the window."""
+        from ui.imports.wizard import ImportDialog
+
+        dialog = ImportDialog(self.services, self.reads, self.writer, self, paths=paths,
+                              region=self.prefs.default_country)
+        dialog.said.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.import_dialog = dialog
+        dialog.open()
+        if paths:
+            dialog.preview()
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802  Qt's name
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802  Qt's name
+        urls = event.mimeData().urls()
+        if urls and all(u.isLocalFile() for u in urls):
+            event.acceptProposedAction()
+            self.import_files([u.toLocalFile() for u in urls])
+        else:
+            super().dropEvent(event)
 
     def show_settings(self, page: str | None = None) -> None:
         from ui.settings.dialog import SettingsDialog

@@ -28,6 +28,12 @@ def _fill(menu: QMenu, actions: list[QAction | None]) -> None:
 def make_menus(self: MainWindow) -> None:
     """The menu bar: every action the window has, each with its key."""
     file_menu = self.menuBar().addMenu("&File")
+    import_action = QAction("&Import…", self)
+    import_action.setShortcut(QKeySequence("Ctrl+I"))
+    import_action.setStatusTip("Bring in vCard or CSV address books (or drop files on the window)")
+    import_action.triggered.connect(lambda: self.import_files())
+    file_menu.addAction(import_action)
+    file_menu.addSeparator()
     data_file = self.data_file_action = QAction("&Data File…", self)
     data_file.setStatusTip("Back up, restore, or open another database")
     data_file.setShortcut(QKeySequence("Ctrl+Shift+D"))

@@ -28,7 +28,8 @@ class Task(QObject):
     """One piece of long work and its progress dialog."""
 
     def __init__(self, writer: Writer, parent: QWidget, title: str, work: Work,
-                 done: Callable[[Any], None], cancelled: Callable[[], None] | None = None):
+                 done: Callable[[Any], None], cancelled: Callable[[], None] | None = None,
+                 failed: Callable[[BaseException], None] | None = None):
         super().__init__(parent)
         self.token = CancelToken()
         self._figures: tuple[int, int] = (0, 0)
@@ -45,7 +46,7 @@ class Task(QObject):
         self._timer.setInterval(50)
         self._timer.timeout.connect(self._show)
         self._timer.start()
-        self._done, self._cancelled = done, cancelled
+        self._done, self._cancelled, self._failed = done, cancelled, failed
 
         def run() -> Any:
             return work(self.token, self._record)
@@ -85,6 +86,9 @@ class Task(QObject):
         if isinstance(error, Cancelled):
             if self._cancelled is not None:
                 self._cancelled()
+            return
+        if self._failed is not None:
+            self._failed(error)
             return
         parent = self.parent()
         show_error(parent if isinstance(parent, QWidget) else None, error)

@@ -11,6 +11,7 @@ SAMPLE_CONTACTS = 300
 
 class Welcome(QWidget):
     load_sample = Signal()
+    import_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -29,8 +30,11 @@ class Welcome(QWidget):
         self.sample_button = QPushButton("Load Sample Data")
         self.sample_button.setObjectName("primaryButton")
         self.sample_button.clicked.connect(self.load_sample)
+        self.import_button = QPushButton("Import a File…")
+        self.import_button.clicked.connect(self.import_requested)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
         buttons.addWidget(self.sample_button)
         buttons.addStretch(1)
         self._buttons = buttons

@@ -415,11 +415,23 @@ def _add_stats(sub: argparse._SubParsersAction) -> None:
     reading(p)
 
 
+def _add_import(sub: argparse._SubParsersAction) -> None:
+    from app.cli import imports  # the import pipeline is only needed here
+
+    imports.add_import(sub)
+
+
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    from app.cli import imports
+
+    imports.add_export(sub)
+
+
 # In the order `rolodeck --help` lists them.
 _COMMANDS = {"demo": _add_demo, "search": _add_search, "contacts": _add_contacts,
              "accounts": _add_accounts, "agenda": _add_agenda, "history": _add_history,
-             "today": _add_today, "backup": _add_backup, "restore": _add_restore,
-             "stats": _add_stats}
+             "today": _add_today, "import": _add_import, "export": _add_export,
+             "backup": _add_backup, "restore": _add_restore, "stats": _add_stats}
 # app/cli/writes adds subcommands to these, so they are never built alone.
 _EXTENDED = frozenset({"contacts", "accounts"})
 

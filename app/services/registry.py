@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from app.services.directory import Directory
     from app.services.exchange import ExchangeService
     from app.services.feed import ChangeFeed
+    from app.services.imports import ImportService
     from app.services.journal import JournalService
     from app.services.maintenance import MaintenanceService
     from app.services.organize import OrganizeService
@@ -129,6 +130,12 @@ class Services:
         from app.services.exchange import ExchangeService
 
         return ExchangeService(self.db)
+
+    @cached_property
+    def imports(self) -> ImportService:
+        from app.services.imports import ImportService
+
+        return ImportService(self.db)
 
     @property
     def path(self) -> Path:

@@ -198,7 +198,7 @@ def test_menus_offer_only_what_exists_each_with_its_key(open_window):
     menus = {m.title(): [a.text() for a in m.actions()]
              for m in (a.menu() for a in window.menuBar().actions())}
     assert menus == {
-        "&File": ["&Data File…", "&Settings…", "", "&Quit"],
+        "&File": ["&Import…", "", "&Data File…", "&Settings…", "", "&Quit"],
         "&Edit": ["&Undo", "&Redo", "", "&Copy", "&Quick Search…", "&Find in List"],
         "&View": ["Contacts", "Accounts", "Groups", "Trash"],
         "&Contact": ["&New Contact…", "&Edit Contact…", "", "Previous Contact", "Next Contact",

@@ -1,0 +1,172 @@
+"""What an imported record does to the contact it matched: the values of both folded into
+one, and whether that changes anything. Pure: no database, no files.
+
+Two ways, by how the match was made:
+- an update (same UID: the file is a later export of the same record): the file's value
+  replaces the stored one wherever the file has a value; an empty one in the file never
+  blanks a stored one;
+- a merge (same e-mail, phone or name and company: another record of the same person): the
+  stored value stays wherever there is one, empty fields are filled from the file, and the
+  file's note is added below the stored one.
+Either way every phone, e-mail address, postal address, web site, chat handle, tag and kept
+vCard property of both is kept: the file's are added beside the stored ones, never over
+them. Details compare by their normalised value (a phone in E.164, an address without case),
+so "+1 555 0100" and "+15550100" are one phone, kept as the address book wrote it."""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from app.domain import matching as m
+from app.domain.contact import Address, Contact, Email, ImHandle, Phone, Website
+
+T = TypeVar("T", Phone, Email, Address, Website, ImHandle)
+
+_SCALARS = ("prefix", "given", "middle", "family", "suffix", "nickname", "title",
+            "department")
+_OPTIONAL = ("birthday", "anniversary")
+
+
+def combine(stored: Contact, incoming: Contact, *, newer: bool,
+            region: str | None = None) -> Contact:
+    """`stored` with `incoming` folded in (see the module's docstring); `newer`: an update
+    (the file wins) rather than a merge (the stored record wins). Neither is changed. The
+    result keeps the stored id, UID and version; when its company changes, account_id is None
+    and account_name names the company to link (found or made when it is saved)."""
+    out = replace(stored, phones=list(stored.phones), emails=list(stored.emails),
+                  addresses=list(stored.addresses), websites=list(stored.websites),
+                  ims=list(stored.ims), tags=list(stored.tags), custom=dict(stored.custom),
+                  extra=list(stored.extra))
+    for name in (*_SCALARS, *_OPTIONAL):
+        mine, theirs = getattr(stored, name), getattr(incoming, name)
+        if theirs in (None, "") or theirs == mine:
+            continue
+        if newer or mine in (None, ""):
+            setattr(out, name, theirs)
+    if incoming.photo is not None and incoming.photo != stored.photo and (
+            newer or stored.photo is None):
+        out.photo, out.photo_mime = incoming.photo, incoming.photo_mime
+    _notes(out, stored.notes, incoming.notes, newer)
+    _company(out, stored, incoming, newer)
+
+    def phone(p: Phone) -> Hashable:
+        return m.phone_key(p.value, region) or p.value.strip()
+
+    _details(out.phones, incoming.phones, phone, newer)
+    _details(out.emails, incoming.emails, lambda e: m.email_key(e.value), newer)
+    _details(out.addresses, incoming.addresses, m.address_key, newer)
+    _details(out.websites, incoming.websites, lambda w: m.website_key(w.url), newer)
+    _details(out.ims, incoming.ims, lambda i: m.im_key(i.service, i.handle), newer)
+    seen = {m.tag_key(t) for t in out.tags}
+    for tag in incoming.tags:
+        if (key := m.tag_key(tag)) and key not in seen:
+            seen.add(key)
+            out.tags.append(tag)
+    out.custom = (out.custom | incoming.custom) if newer else (incoming.custom | out.custom)
+    # Kept vCard properties cannot be told apart as old and new versions of one another
+    # (two X-SKYPE lines are two handles): the file's are added beside the stored ones.
+    out.extra += [p for p in incoming.extra if p not in out.extra]
+    return out
+
+
+def _notes(out: Contact, mine: str, theirs: str, newer: bool) -> None:
+    theirs = theirs.strip()
+    if not theirs or theirs in mine:
+        return
+    if newer and mine.strip() in theirs:  # the file's note says all the stored one does
+        out.notes = theirs
+    else:
+        out.notes = f"{mine}\n\n{theirs}".strip()
+
+
+def _company(out: Contact, stored: Contact, incoming: Contact, newer: bool) -> None:
+    theirs = (incoming.account_name or "").strip()
+    if not theirs or m.company_key(theirs) == m.company_key(stored.account_name):
+        return
+    if newer or not (stored.account_name or "").strip():
+        out.account_id, out.account_name = None, theirs
+
+
+def _details(mine: list[T], theirs: Sequence[T], key: Callable[[T], Hashable],
+             newer: bool) -> None:
+    """Add to `mine` each of `theirs` whose key it lacks; in an update, one whose key it has
+    but whose label differs takes the stored one's place. One preferred at most: in an
+    update the file's preferred one, else the stored one's."""
+    at = {key(d): i for i, d in enumerate(mine)}
+    file_preferred = None
+    for d in theirs:
+        k = key(d)
+        i = at.get(k)
+        if i is None:
+            at[k] = len(mine)
+            mine.append(replace(d, preferred=False))
+            i = at[k]
+        elif newer and (d.label, sorted(d.params), d.group) != (
+                mine[i].label, sorted(mine[i].params), mine[i].group):
+            mine[i] = replace(d, preferred=mine[i].preferred)
+        if d.preferred and file_preferred is None:
+            file_preferred = i
+    if newer and file_preferred is not None and not mine[file_preferred].preferred:
+        for i, d in enumerate(mine):
+            if d.preferred != (i == file_preferred):
+                mine[i] = replace(d, preferred=i == file_preferred)
+
+
+def content(c: Contact) -> tuple[Any, ...]:
+    """What an import can change of a contact, as one comparable value: equal content, no
+    change (company by name without case, tags without case, the photo by its bytes, vCard
+    parameters in any order)."""
+    return (
+        tuple(getattr(c, n) for n in _SCALARS),
+        c.birthday, c.anniversary, c.photo, c.photo_mime if c.photo is not None else "",
+        c.notes, m.company_key(c.account_name),
+        tuple((p.value, p.label, p.preferred, _p(p.params), p.group) for p in c.phones),
+        tuple((e.value, e.label, e.preferred, _p(e.params), e.group) for e in c.emails),
+        tuple((a.street, a.locality, a.region, a.postal_code, a.country, a.po_box, a.extended,
+               a.label, a.preferred, _p(a.params), a.group) for a in c.addresses),
+        tuple((w.url, w.label, w.preferred, _p(w.params), w.group) for w in c.websites),
+        tuple((i.handle, i.service, i.label, i.preferred, _p(i.params), i.group) for i in c.ims),
+        tuple(sorted(m.tag_key(t) for t in c.tags if t.strip())),
+        tuple(sorted(c.custom.items())),
+        tuple(c.extra),
+    )
+
+
+# What each part of content() is called in a plan's "what changes" (the name parts one by one).
+_PART_NAMES = ("birthday", "anniversary", "photo", "photo", "notes", "company", "phones",
+               "e-mail addresses", "addresses", "web sites", "chat handles", "tags",
+               "custom fields", "other vCard properties")
+
+
+def changed_fields(before: Contact, after: Contact) -> tuple[str, ...]:
+    """What differs between two versions of a contact, in words, each once, in the order
+    the editor shows them: ("title", "phones", "tags")."""
+    a, b = content(before), content(after)
+    out = [name.replace("_", " ") for name, x, y in zip(_SCALARS, a[0], b[0], strict=True)
+           if x != y]
+    for name, x, y in zip(_PART_NAMES, a[1:], b[1:], strict=True):
+        if x != y and name not in out:
+            out.append(name)
+    return tuple(out)
+
+
+def _p(params: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(params)) if len(params) > 1 else params
+
+
+def fingerprint(c: Contact) -> int:
+    """content() as a number, for telling at a glance, without reading the stored contact
+    again, that a re-imported card is exactly what is stored. A digest of content() in
+    marshal's format 2 (plain values, no references, the same bytes for the same values in
+    any process: Python's own hash() of a string differs from process to process, and the
+    file may be read in another)."""
+    x = content(c)
+    photo = hashlib.blake2b(c.photo, digest_size=16).digest() if c.photo is not None else None
+    plain = (x[0], x[1] and x[1].iso(), x[2] and x[2].iso(), photo, *x[4:-1],
+             tuple((p.name, p.value, p.params, p.group) for p in c.extra))
+    return int.from_bytes(hashlib.blake2b(marshal.dumps(plain, 2), digest_size=8).digest(),
+                          "big")

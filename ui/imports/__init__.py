@@ -1,0 +1,1 @@
+"""Bringing address books in: the import wizard."""
