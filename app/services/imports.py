@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import locale
 import os
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, closing
 from pathlib import Path
 
 from app.domain import matching as m
@@ -44,8 +44,8 @@ from app.services.imports_plan import (
     Issue,
     PlanLine,
 )
-from app.services.imports_sources import Counted, Incoming, Item, summary_of
-from app.services.imports_worker import read_items
+from app.services.imports_sources import Counted, Incoming, summary_of
+from app.services.imports_worker import Reading, read_items
 from app.services.progress import CancelToken, Progress, no_progress, paused_collection
 from db.database import Database
 from db.journal import store
@@ -115,11 +115,13 @@ class ImportService:
              ) -> ImportPlan:
         """What importing `paths` would do, record by record; nothing is written."""
         plan = _new_plan(paths, options)
-        with paused_collection(), self._db.read() as s:
+        with ExitStack() as stack, paused_collection(), self._db.read() as s:
             plan.seq = store.last_seq(s.connection())
             counter: list[Counted] = []
-            files = _files(plan, counter)
-            planner, accounts, meter = self._planner(s, plan, counter, cancel, progress)
+            stored = _stored_ids(s)
+            files = stack.enter_context(closing(_files(plan, counter, bool(stored))))
+            planner, accounts, meter = self._planner(s, plan, stored, counter, cancel,
+                                                     progress)
 
             def keep(lines: list[PlanLine]) -> None:
                 for ln in lines:
@@ -165,13 +167,16 @@ class ImportService:
         have been done."""
         plan = _new_plan(paths, options)
         try:
-            with paused_collection(), self._db.unit(plan.label(), Origin.IMPORT) as tx:
+            with ExitStack() as stack, paused_collection(), \
+                    self._db.unit(plan.label(), Origin.IMPORT) as tx:
                 plan.seq = store.last_seq(tx.conn)
                 counter: list[Counted] = []
-                files = _files(plan, counter)
-                planner, accounts, meter = self._planner(tx.session, plan, counter, cancel,
-                                                         progress)
+                stored = _stored_ids(tx.session)
+                files = stack.enter_context(closing(_files(plan, counter, bool(stored))))
+                planner, accounts, meter = self._planner(tx.session, plan, stored, counter,
+                                                         cancel, progress)
                 writer = Writer(tx, accounts, cancel)
+                known: dict[str, int] = {}  # once held back: what accounts there would be
 
                 def save(lines: list[PlanLine]) -> None:
                     for ln in lines:
@@ -179,8 +184,9 @@ class ImportService:
                         if ln.action in (Action.SKIP, Action.REFUSE):
                             plan.lines.append(ln)
                     if plan.refused and not commit_good:
+                        known.update(writer.accounts if not known else {})
                         for ln in lines:  # held back: only counted, never saved
-                            _note_account(plan, accounts, ln)
+                            _note_account(plan, known, ln)
                             ln.contact = None
                     else:
                         writer.write(lines)
@@ -188,6 +194,7 @@ class ImportService:
 
                 self._read(plan, files, planner, save, meter, cancel)
                 if plan.refused and not commit_good:
+                    plan.new_accounts[:0] = writer.made_accounts
                     raise _HeldBack
                 writer.groups(plan.groups)
                 plan.new_accounts = writer.made_accounts
@@ -206,12 +213,12 @@ class ImportService:
 
     # --- the shared parts ---------------------------------------------------------------------
 
-    def _planner(self, s, plan: ImportPlan, counter: list[Counted], cancel: CancelToken | None,
-                 progress: Progress) -> tuple[Planner, dict[str, int], _Meter]:
-        """The index of the stored contacts (read a chunk at a time) and a planner over it."""
+    def _planner(self, s, plan: ImportPlan, ids: list[int], counter: list[Counted],
+                 cancel: CancelToken | None, progress: Progress
+                 ) -> tuple[Planner, dict[str, int], _Meter]:
+        """The index of the stored contacts `ids` (read a chunk at a time) and a planner
+        over it."""
         conn = s.connection()
-        ids = directory_queries.contact_ids(conn) + directory_queries.contact_ids(conn,
-                                                                                 trash=True)
         meter = _Meter(progress, len(ids), sum(f.size for f in plan.files), counter)
         index = MatchIndex(plan.options.region or default_region())
         for start in range(0, len(ids), CHUNK):
@@ -235,7 +242,7 @@ class ImportService:
         return planner, _accounts(s), meter
 
     @staticmethod
-    def _read(plan: ImportPlan, files: Iterator[tuple[FileSummary, Reading]],
+    def _read(plan: ImportPlan, files: _Files,
               planner: Planner, sink: Callable[[list[PlanLine]], None], meter: _Meter,
               cancel: CancelToken | None) -> None:
         n = 0
@@ -264,27 +271,46 @@ class ImportService:
         meter.end()
 
 
-Reading = Generator[Item, None, None]
+class _Files:
+    """Each readable file with its records (see _files); close() stops any reading begun."""
+
+    def __init__(self, ready: list[FileSummary], first: Reading | None,
+                 counter: list[Counted], options: ImportOptions, compare: bool):
+        self.ready, self.first, self.counter, self.options = ready, first, counter, options
+        self.compare = compare
+
+    def __iter__(self) -> Iterator[tuple[FileSummary, Reading]]:
+        for i, summary in enumerate(self.ready):
+            if i == 0 and self.first is not None:
+                yield summary, self.first
+            else:
+                yield summary, read_items(summary, self.counter, self.options, self.compare)
+
+    def close(self) -> None:
+        if self.first is not None:
+            self.first.close()
 
 
-def _files(plan: ImportPlan, counter: list[Counted]) -> Iterator[tuple[FileSummary, Reading]]:
+def _stored_ids(s) -> list[int]:
+    """Every stored contact, the trash too (a UID there is the same record)."""
+    conn = s.connection()
+    return directory_queries.contact_ids(conn) + directory_queries.contact_ids(conn, trash=True)
+
+
+def _files(plan: ImportPlan, counter: list[Counted], compare: bool) -> _Files:
     """Each readable file with its records. The first one's reading starts now: a big file
     is read in a process of its own (imports_worker) while the stored contacts are indexed.
     A file that cannot be opened at all refuses the import at once (plan.refused).
-    `counter` holds the file being read, for progress."""
+    `counter` holds the file being read, for progress; `compare`: there are stored
+    contacts to compare records with."""
     ready = []
     for summary in plan.files:
         if summary.error is None:
             ready.append(summary)
         else:
             plan.issues.append(Issue(summary.name, None, None, summary.error))
-    first = read_items(ready[0], counter, plan.options) if ready else None
-
-    def each() -> Iterator[tuple[FileSummary, Reading]]:
-        for i, summary in enumerate(ready):
-            yield summary, (first if i == 0 and first is not None
-                            else read_items(summary, counter, plan.options))
-    return each()
+    first = read_items(ready[0], counter, plan.options, compare) if ready else None
+    return _Files(ready, first, counter, plan.options, compare)
 
 
 def _new_plan(paths: Iterable[Path | str], options: ImportOptions) -> ImportPlan:

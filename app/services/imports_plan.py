@@ -11,11 +11,14 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from app.domain.changes import ChangeSet
 from app.domain.contact import Contact
 from app.services.wording import plural
+
+if TYPE_CHECKING:
+    from importers.csv import ColumnMapping
 
 Format = Literal["vcard", "csv", "ldif", "ics"]
 OnDuplicate = Literal["merge", "skip", "create"]
@@ -49,7 +52,7 @@ class ImportOptions:
     format: Format | None = None
     on_duplicate: OnDuplicate = "merge"
     region: str | None = None
-    csv_mapping: object | None = None
+    csv_mapping: ColumnMapping | None = None
 
 
 @dataclass(frozen=True)

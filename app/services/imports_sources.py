@@ -31,8 +31,8 @@ _BY_SUFFIX: dict[str, Format] = {
 _HEAD = 4096
 _NOT_YET = {"ldif": "Importing LDIF address books (Thunderbird's .ldif) is not available "
                     "yet; export the address book as vCard or CSV and import that",
-            "ics": "Calendars (.ics) are not imported as contacts; import them from the "
-                   "calendar import instead"}
+            "ics": "it is a calendar (.ics): it holds events, not contacts, and importing "
+                   "calendars is not available from here yet"}
 
 
 @dataclass
@@ -52,9 +52,11 @@ class Incoming:
 
 
 def incoming(contact: Contact, file: str, line: int | None, record: int,
-             warnings: Sequence[str] = ()) -> Incoming | Issue:
+             warnings: Sequence[str] = (), *, compare: bool = True) -> Incoming | Issue:
     """A contact as the import takes it: what cannot be stored is left off with a warning
-    (a photo over the limit); one that is still not valid is an Issue, not imported."""
+    (a photo over the limit); one that is still not valid is an Issue, not imported.
+    `compare`: there are stored contacts it may be the same as (its fingerprint then says
+    at a glance whether it is exactly the stored one)."""
     notes = list(warnings)
     if contact.photo is not None and len(contact.photo) > MAX_PHOTO_BYTES:
         notes.append(f"its photo is {len(contact.photo) // 1024:,} KB, over the "
@@ -66,7 +68,7 @@ def incoming(contact: Contact, file: str, line: int | None, record: int,
     except ValidationError as exc:
         return Issue(file, line, record, str(exc))
     return Incoming(contact, file, line, record, tuple(notes), keys_of(contact),
-                    contact.display_name, fingerprint(contact))
+                    contact.display_name, fingerprint(contact) if compare else None)
 
 
 Item = Incoming | ParsedGroup | Issue
@@ -151,8 +153,8 @@ def _head_text(head: bytes) -> str:
     return head.decode("utf-8", "replace")
 
 
-def items(summary: FileSummary, counter: list[Counted],
-          options: ImportOptions) -> Generator[Item, None, None]:
+def items(summary: FileSummary, counter: list[Counted], options: ImportOptions,
+          compare: bool = True) -> Generator[Item, None, None]:
     """The file's records in order. The open file is put in `counter` (for progress) while
     it is read. A fault part-way through ends the file with its error set; what was read
     before it stays."""
@@ -161,14 +163,15 @@ def items(summary: FileSummary, counter: list[Counted],
             f = Counted(raw)
             counter[:] = [f]
             read = _vcard if summary.format == "vcard" else _csv
-            yield from read(summary, f, options)  # type: ignore[arg-type]
+            yield from read(summary, f, options, compare)  # type: ignore[arg-type]
     except OSError as exc:
         summary.error = _os_reason(exc)
     finally:
         counter.clear()
 
 
-def _vcard(summary: FileSummary, f: BinaryIO, options: ImportOptions) -> Iterator[Item]:
+def _vcard(summary: FileSummary, f: BinaryIO, options: ImportOptions,
+           compare: bool) -> Iterator[Item]:
     name = summary.name
     warnings: list[str] = []
     versions: dict[str, int] = {}
@@ -176,7 +179,8 @@ def _vcard(summary: FileSummary, f: BinaryIO, options: ImportOptions) -> Iterato
         if isinstance(parsed, ParsedCard):
             summary.records = parsed.record
             versions[parsed.version] = versions.get(parsed.version, 0) + 1
-            yield incoming(parsed.contact, name, parsed.line, parsed.record, warnings)
+            yield incoming(parsed.contact, name, parsed.line, parsed.record, warnings,
+                           compare=compare)
             warnings = []
         elif isinstance(parsed, ParsedGroup):
             summary.records = parsed.record
@@ -197,11 +201,12 @@ def _vcard(summary: FileSummary, f: BinaryIO, options: ImportOptions) -> Iterato
         summary.detail = "vCard " + ", ".join(v or "2.1" for v in sorted(versions))
 
 
-def _csv(summary: FileSummary, f: BinaryIO, options: ImportOptions) -> Iterator[Item]:
+def _csv(summary: FileSummary, f: BinaryIO, options: ImportOptions,
+         compare: bool) -> Iterator[Item]:
     from importers.csv import ParsedContact, read_csv
 
     name = summary.name
-    imported = read_csv(f, name=name, mapping=options.csv_mapping)  # type: ignore[arg-type]
+    imported = read_csv(f, name=name, mapping=options.csv_mapping)
     if imported.needs_mapping:
         summary.error = (f"its columns ({_columns(imported.header)}) match no known export; "
                          "choose what each column holds in the import window")
@@ -220,7 +225,8 @@ def _csv(summary: FileSummary, f: BinaryIO, options: ImportOptions) -> Iterator[
         if isinstance(row, ParsedContact):
             if not row.contact.uid:
                 row.contact.uid = derived_uid(row.contact)
-            yield incoming(row.contact, name, row.line, record, row.warnings)
+            yield incoming(row.contact, name, row.line, record, row.warnings,
+                           compare=compare)
         elif row.line is None:
             summary.error = row.reason
         else:

@@ -19,11 +19,12 @@ file is then read here, as a small one is."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import pickle
 import queue as queues
 import threading
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 from app.services.imports_plan import FileSummary, ImportOptions
@@ -41,26 +42,49 @@ class ReaderStopped(Exception):
     """The reading process ended without finishing the file (killed, out of memory)."""
 
 
-def read_items(summary: FileSummary, counter: list[Counted],
-               options: ImportOptions) -> Generator[Item, None, None]:
+class Reading(Iterator[Item]):
+    """A file's records as they are read; close() stops the reading (and its process),
+    whether or not any record was asked for."""
+
+    def __init__(self, records: Generator[Item, None, None], child: _Child | None = None):
+        self._records = records
+        self._child = child
+
+    def __next__(self) -> Item:
+        return next(self._records)
+
+    def close(self) -> None:
+        self._records.close()
+        if self._child is not None:
+            self._child.close()
+
+
+def read_items(summary: FileSummary, counter: list[Counted], options: ImportOptions,
+               compare: bool = True) -> Reading:
     """As imports_sources.items; a big file's reading process starts at once (so it reads
     while the caller still works on other things: the stored contacts' index)."""
     if summary.size < PARALLEL_BYTES:
-        return items(summary, counter, options)
-    return _from_child(_Child(summary, options), summary, counter, options)
+        return Reading(items(summary, counter, options, compare))
+    child = _Child(summary, options, compare)
+    return Reading(_from_child(child, summary, counter, options, compare), child)
 
 
 class _Child:
-    def __init__(self, summary: FileSummary, options: ImportOptions):
+    def __init__(self, summary: FileSummary, options: ImportOptions, compare: bool):
         single = threading.active_count() == 1
         ctx: Any = mp.get_context("fork" if single and "fork" in mp.get_all_start_methods()
                                   else "spawn")
         self.queue: Any = ctx.Queue(maxsize=QUEUE_BATCHES)
-        self.process = ctx.Process(target=_read_in_child, args=(summary, options, self.queue),
+        self.process = ctx.Process(target=_read_in_child,
+                                   args=(summary, options, compare, self.queue),
                                    daemon=True, name="rolodeck-import-reader")
+        self.closed = False
         self.process.start()
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         if self.process.is_alive():
             self.process.terminate()
         self.process.join(timeout=5)
@@ -69,7 +93,7 @@ class _Child:
 
 
 def _from_child(child: _Child, summary: FileSummary, counter: list[Counted],
-                options: ImportOptions) -> Generator[Item, None, None]:
+                options: ImportOptions, compare: bool) -> Generator[Item, None, None]:
     """What the child reads; if it could not even start (a script without a main guard,
     no processes allowed), the file is read here instead."""
     progress = Counted(None)
@@ -92,7 +116,7 @@ def _from_child(child: _Child, summary: FileSummary, counter: list[Counted],
         if started:
             raise
         child.close()
-        yield from items(summary, counter, options)
+        yield from items(summary, counter, options, compare)
     finally:
         counter.clear()
         child.close()
@@ -112,11 +136,13 @@ def _next(q: Any, child: Any) -> tuple[str, Any, int]:
                         f"{child.exitcode}) before the end") from None
 
 
-def _read_in_child(summary: FileSummary, options: ImportOptions, q: Any) -> None:
+def _read_in_child(summary: FileSummary, options: ImportOptions, compare: bool,
+                   q: Any) -> None:
+    gc.disable()  # a spawned child starts with it on; its objects make no cycles
     counter: list[Counted] = []
     batch: list[Item] = []
     try:
-        for item in items(summary, counter, options):
+        for item in items(summary, counter, options, compare):
             batch.append(item)
             if len(batch) >= BATCH:
                 q.put(("items", _packed(batch), counter[0].done if counter else 0))

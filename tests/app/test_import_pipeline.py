@@ -5,6 +5,7 @@ records, Cancel, a crash, and "Undo this import" days later."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -440,6 +441,26 @@ def test_a_big_file_is_read_in_a_process_of_its_own_with_the_same_result(
     assert report.plan.files[0].records == 3001
     assert report.plan.lines == [line]  # run keeps only the records not imported
     assert s.organize.contacts_tagged("Bulk") and s.imports.run([path]).unchanged == 3000
+
+
+def test_a_cancel_ends_the_reading_process_too(s, tmp_path, monkeypatch):
+    s.contacts.bulk_create([Contact(given="Stored", family=f"Number{i}") for i in range(700)])
+    path = write(tmp_path / "many.vcf", *(card(f"c{i}", "Person", f"Number{i}")
+                                          for i in range(5000)))
+    monkeypatch.setattr(imports_worker, "PARALLEL_BYTES", 1)
+    seq = s.journal.last_seq()
+    for stop_at in (1, 701):  # while the stored contacts are indexed; while reading
+        token = CancelToken()
+
+        def progress(done: int, total: int, stop_at: int = stop_at,
+                     token: CancelToken = token) -> None:
+            if done >= stop_at:
+                token.cancel()
+
+        with pytest.raises(Cancelled):
+            s.imports.run([path], cancel=token, progress=progress)
+        assert multiprocessing.active_children() == []
+        assert s.maintenance.stats()["contacts"] == 700 and s.journal.last_seq() == seq
 
 
 @pytest.mark.parametrize("fmt", ["vcard"])
