@@ -264,31 +264,19 @@ class ElidedLabel(QLabel):
         self.setToolTip(self._value if shown != self._value else "")
 
 
-class LinkLabel(QLabel):
+class LinkLabel(ElidedLabel):
     """A mailto: or tel: link on one line that fits the pane: an e-mail address has no
     spaces to wrap at, so a long one is shortened in the middle (the full value in the
     tooltip, and behind the link) instead of running off the edge."""
 
     def __init__(self, scheme: str, parent: QWidget | None = None):
+        self._scheme = scheme  # before the base's __init__, which may fit the text
         super().__init__(parent)
         self.setObjectName("detailValue")
-        self._scheme, self._value = scheme, ""
+        self.setTextFormat(Qt.TextFormat.RichText)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.setOpenExternalLinks(True)
-        # Takes the width the form gives it rather than asking for the whole address.
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(60)
-
-    def value(self) -> str:
-        return self._value
-
-    def set_value(self, value: str) -> None:
-        self._value = value
-        self._fit()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802  Qt's name
-        super().resizeEvent(event)
-        self._fit()
 
     def _fit(self) -> None:
         shown = self.fontMetrics().elidedText(self._value, Qt.TextElideMode.ElideMiddle,
