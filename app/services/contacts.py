@@ -4,7 +4,7 @@ ContactService methods are the one-call wrappers the window and the command line
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from app.domain.account import Account
@@ -14,6 +14,7 @@ from app.domain.errors import ValidationError
 from app.domain.groups import FieldOwner
 from app.services import accounts as account_cases
 from app.services import relationships as relationship_cases
+from app.services.duplicates import Choice, combine
 from app.services.progress import CancelToken, Progress, no_progress, paused_collection
 from app.services.wording import plural
 from db.database import Database
@@ -83,39 +84,20 @@ def link_account(tx: Unit, contact_ids: Sequence[int], account_id: int | None) -
     repo.link_account(tx.session, contact_ids, account_id)
 
 
-def merge(tx: Unit, keep_id: int, other_id: int) -> None:
+def merge(tx: Unit, keep_id: int, other_id: int,
+          prefer: Mapping[str, Choice] | None = None) -> None:
     """Fold `other` into `keep`: `keep`'s own values win where both have one, every phone,
     e-mail, address, web site, IM handle, tag and group of `other` that `keep` lacks is added,
     empty fields are filled from `other`, its history, activities and quotes move over, and
-    `other` goes to the trash (undo brings everything back as it was)."""
+    `other` goes to the trash (undo brings everything back as it was). `prefer` picks, per
+    field, whose value the merged contact has ("keep" or "other"; for notes also "both",
+    the default): see duplicates.combine, which does the folding."""
     if keep_id == other_id:
         raise ValidationError("A contact cannot be merged with itself")
     s = tx.session
-    keep, other = repo.get(s, keep_id), repo.get(s, other_id)
-    for name in ("prefix", "given", "middle", "family", "suffix", "nickname", "title",
-                 "department", "source", "owner", "photo_mime"):
-        if not getattr(keep, name) and getattr(other, name):
-            setattr(keep, name, getattr(other, name))
-    for name in ("account_id", "birthday", "anniversary", "photo"):
-        if getattr(keep, name) is None and getattr(other, name) is not None:
-            setattr(keep, name, getattr(other, name))
-    if other.notes and other.notes not in keep.notes:
-        keep.notes = f"{keep.notes}\n\n{other.notes}".strip()
-    for name, key in (("phones", lambda p: "".join(ch for ch in p.value if ch.isdigit())),
-                      ("emails", lambda e: e.value.casefold()),
-                      ("addresses", lambda a: (a.street, a.locality, a.postal_code)),
-                      ("websites", lambda w: w.url.casefold()),
-                      ("ims", lambda m: (m.service, m.handle.casefold()))):
-        mine = getattr(keep, name)
-        seen = {key(item) for item in mine}
-        for item in getattr(other, name):
-            if key(item) not in seen:
-                item.preferred = False
-                mine.append(item)
-                seen.add(key(item))
-    keep.tags = list(dict.fromkeys([*keep.tags, *other.tags]))
-    keep.custom = other.custom | keep.custom
-    keep.extra = [*keep.extra, *(p for p in other.extra if p not in keep.extra)]
+    keep = combine(repo.get(s, keep_id), repo.get(s, other_id), prefer)
+    if prefer:
+        keep.validate()  # a pick can leave it with no name (nor e-mail) to show
     repo.save(s, keep)
     repo.move_links(s, other_id, keep_id)
     relationship_cases.move_contact(tx, other_id, keep_id)
@@ -193,9 +175,12 @@ class ContactService:
             purge(tx, ids)
         return tx.changes
 
-    def merge(self, keep_id: int, other_id: int) -> ChangeSet:
-        with self._db.unit("Merge contacts") as tx:
-            merge(tx, keep_id, other_id)
+    def merge(self, keep_id: int, other_id: int,
+              prefer: Mapping[str, Choice] | None = None) -> ChangeSet:
+        """One unit, named after both ("Merge Ada King into Ada Lovelace"), one Undo."""
+        label = f"Merge {self._what([other_id])} into {self._what([keep_id])}"
+        with self._db.unit(label) as tx:
+            merge(tx, keep_id, other_id, prefer)
         return tx.changes
 
     def link_account(self, contact_ids: Sequence[int], account_id: int) -> ChangeSet:
