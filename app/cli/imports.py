@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from app.cli import output
 from app.cli.output import one_line, plural
 from app.domain.errors import ValidationError
-from app.services.imports_export import EXPORT_FORMATS, export_file
+from app.services.imports_export import EXPORT_FORMATS, ExportScope, export_file, format_spec
 from app.services.imports_plan import FORMATS, ON_DUPLICATE, ImportOptions, ImportPlan, PlanLine
 
 if TYPE_CHECKING:
@@ -31,10 +31,6 @@ PARTIAL = 3
 # Shown per record in a dry run's plan; past this the rest are counted (--json has them all).
 MAX_PLAN_LINES = 10_000
 _REGION = re.compile(r"[A-Za-z]{2}")
-_FORMAT_NAMES = {"vcard3": "vCard 3.0", "vcard4": "vCard 4.0", "csv-google": "Google CSV",
-                 "csv-outlook": "Outlook CSV", "csv": "Rolodeck CSV"}
-
-
 def _region(text: str) -> str:
     if not _REGION.fullmatch(text):
         raise argparse.ArgumentTypeError(
@@ -91,12 +87,20 @@ def cmd_import(s: Services, args) -> int:
 
 
 def _counts(plan: ImportPlan) -> str:
-    c = plan.counts
+    c, e = plan.counts, plan.events
     out = [f"{c.created:,} new", f"{c.updated:,} updated", f"{c.merged:,} merged",
            f"{c.unchanged:,} unchanged", f"{c.skipped:,} skipped"]
+    events = [f"{e.created:,} new", f"{e.updated:,} updated", f"{e.unchanged:,} unchanged",
+              f"{e.skipped:,} skipped"]
+    if plan.logged:
+        events[0] += f" ({plan.logged:,} logged as history)"
     if plan.refused:
-        out.append(f"{plan.refused:,} refused")
-    return ", ".join(out)
+        (events if e.total and not c.total else out).append(f"{plan.refused:,} refused")
+    if not e.total:
+        return ", ".join(out)
+    if not c.total:
+        return "events " + ", ".join(events)
+    return "contacts " + ", ".join(out) + "; events " + ", ".join(events)
 
 
 def _files(plan: ImportPlan) -> str:
@@ -176,7 +180,8 @@ def say(text: str) -> None:
 def _line_item(ln: PlanLine) -> dict[str, Any]:
     return {"action": ln.action.value, "file": ln.file, "line": ln.line, "record": ln.record,
             "name": ln.name, "reason": ln.reason, "uid": ln.uid,
-            "contact": ln.resolved_id, "changes": list(ln.changes)}
+            "contact": None if ln.event else ln.resolved_id,
+            "event": ln.event_id if ln.event else None, "changes": list(ln.changes)}
 
 
 def _plan_item(plan: ImportPlan, report: ImportReport | None) -> dict[str, Any]:
@@ -188,6 +193,9 @@ def _plan_item(plan: ImportPlan, report: ImportReport | None) -> dict[str, Any]:
         "label": plan.label(),
         "counts": {"created": c.created, "updated": c.updated, "merged": c.merged,
                    "unchanged": c.unchanged, "skipped": c.skipped, "refused": plan.refused},
+        "events": {"created": plan.events.created, "updated": plan.events.updated,
+                   "unchanged": plan.events.unchanged, "skipped": plan.events.skipped,
+                   "refused": plan.events.refused, "logged_as_history": plan.logged},
         "files": [{"name": f.name, "format": f.format, "detail": f.detail,
                    "records": f.records, "error": f.error} for f in plan.files],
         "accounts": list(plan.new_accounts),
@@ -206,34 +214,35 @@ def _plan_item(plan: ImportPlan, report: ImportReport | None) -> dict[str, Any]:
 # --- export ------------------------------------------------------------------------------------
 
 def cmd_export(s: Services, args) -> int:
-    ids = None
-    what = "contact"
+    scope = ExportScope.everyone()
+    spec = format_spec(args.format)
+    what = "activity" if spec.calendar else "contact"
     if args.group:
         from app.cli.writes_journal import find_group
 
         group = find_group(s, args.group)
-        if group.saved_search is not None:
-            raise ValidationError(f"{output.quoted(group.name)} is a saved search; export it "
-                                  "from the window, or export a group")
         assert group.id is not None
-        ids, _accounts = s.organize.group_members(group.id)
-        if not ids:
-            raise ValidationError(f"The group {output.quoted(group.name)} has no contacts; "
+        scope = ExportScope.group(group.id)
+        kind = "saved search" if group.saved_search is not None else "group"
+        if group.saved_search is None and not s.organize.group_members(group.id)[0]:
+            raise ValidationError(f"The {kind} {output.quoted(group.name)} has no contacts; "
                                   "nothing was written")
-        what = f"contact of {group.name}"
-    elif s.maintenance.stats()["contacts"] == 0:
+        what = f"{what} of {group.name}"
+    elif s.maintenance.stats()["contacts"] == 0 and not spec.calendar:
         raise ValidationError("The address book has no contacts; nothing was written")
     path = Path(args.file).expanduser()
     try:
-        n = export_file(s.db, path, args.format, ids, replace=args.force, progress=_progress)
+        n = export_file(s.db, path, args.format, replace=args.force, progress=_progress,
+                        scope=scope)
     finally:
         _end_progress()
     if args.json:
         output.print_json({"exported": n, "file": str(path), "format": args.format})
     else:
-        noun = plural(n, what, what.replace("contact", "contacts", 1)) if args.group else \
-            plural(n, "contact")
-        say(f"Exported {noun} to {path} ({_FORMAT_NAMES[args.format]}).")
+        head, _, rest = what.partition(" ")
+        many = ("activities" if head == "activity" else "contacts") + (f" {rest}" if rest
+                                                                       else "")
+        say(f"Exported {plural(n, what, many)} to {path} ({spec.label.split(':')[0]}).")
     return 0
 
 
@@ -264,12 +273,15 @@ def add_import(sub: argparse._SubParsersAction) -> None:
 
 
 def add_export(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="export contacts to a vCard or CSV file")
+    p = sub.add_parser("export", help="export contacts to a vCard or CSV file, or their "
+                       "activities to a calendar (.ics)")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", required=True, choices=EXPORT_FORMATS,
-                   help="vcard3, vcard4, csv-google (Google Contacts), csv-outlook or csv "
-                        "(every field, for Rolodeck)")
-    p.add_argument("--group", metavar="NAME", help="only the contacts in this group")
+                   help="vcard3, vcard4, csv-google (Google Contacts), csv-outlook, csv "
+                        "(every field, for Rolodeck) or ics (the contacts' activities as a "
+                        "calendar)")
+    p.add_argument("--group", metavar="NAME",
+                   help="only the contacts in this group or saved search")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_export, writes=False)

@@ -31,6 +31,7 @@ from app.domain.contact import Contact
 from app.domain.errors import ValidationError
 from app.domain.groups import FieldOwner
 from app.domain.record import stored_id
+from app.services.imports_calendar import CalendarPlanner, EventWriter
 from app.services.imports_commit import Writer
 from app.services.imports_export import ExportFormat, export_file
 from app.services.imports_match import MatchIndex, Planner
@@ -44,16 +45,18 @@ from app.services.imports_plan import (
     Issue,
     PlanLine,
 )
-from app.services.imports_sources import Counted, Incoming, summary_of
+from app.services.imports_sources import Counted, EventIssue, Incoming, summary_of
 from app.services.imports_worker import Reading, read_items
 from app.services.progress import CancelToken, Progress, no_progress, paused_collection
 from db.database import Database
 from db.journal import store
+from db.queries import calendar_import as calendar_queries
 from db.queries import directory as directory_queries
 from db.repositories import common
 from db.repositories import contacts as repo
 from db.repositories import organize as organize_repo
 from db.unit import Origin, Unit
+from importers.ical import ParsedActivity
 from importers.vcard import ParsedGroup
 
 __all__ = ["ImportOptions", "ImportPlan", "ImportReport", "ImportService", "default_region"]
@@ -118,10 +121,11 @@ class ImportService:
         with ExitStack() as stack, paused_collection(), self._db.read() as s:
             plan.seq = store.last_seq(s.connection())
             counter: list[Counted] = []
-            stored = _stored_ids(s)
+            stored = _stored_ids(s) if _has_contacts(plan) else []
             files = stack.enter_context(closing(_files(plan, counter, bool(stored))))
             planner, accounts, meter = self._planner(s, plan, stored, counter, cancel,
                                                      progress)
+            calendar = CalendarPlanner(s, options, _people(s, planner.index))
 
             def keep(lines: list[PlanLine]) -> None:
                 for ln in lines:
@@ -129,7 +133,11 @@ class ImportService:
                     _note_account(plan, accounts, ln)
                 plan.lines += lines
 
-            self._read(plan, files, planner, keep, meter, cancel)
+            def keep_events(lines: list[PlanLine]) -> None:
+                _count_events(plan, lines)
+                plan.lines += lines
+
+            self._read(plan, files, planner, calendar, keep, keep_events, meter, cancel)
         return plan
 
     def commit(self, plan: ImportPlan, *, commit_good: bool = False,
@@ -141,7 +149,8 @@ class ImportService:
         if plan.refused and not commit_good:
             return ImportReport(plan, committed=False)
         todo = [ln for ln in plan.lines if ln.action in WRITES and ln.contact is not None]
-        if not todo and not plan.groups:
+        events = [ln for ln in plan.lines if ln.event and ln.action in WRITES]
+        if not todo and not plan.groups and not events:
             return ImportReport(plan, committed=True)
         with paused_collection(), self._db.unit(plan.label(), Origin.IMPORT) as tx:
             latest = store.last_seq(tx.conn)
@@ -156,6 +165,7 @@ class ImportService:
                 writer.write(todo[start:start + BATCH])
                 progress(min(start + BATCH, len(todo)), len(todo))
             writer.groups(plan.groups)
+            EventWriter(tx).write(events)
         return ImportReport(plan, True, tx.changes, tx.seq)
 
     def run(self, paths: Sequence[Path | str], options: ImportOptions = DEFAULTS, *,
@@ -171,11 +181,13 @@ class ImportService:
                     self._db.unit(plan.label(), Origin.IMPORT) as tx:
                 plan.seq = store.last_seq(tx.conn)
                 counter: list[Counted] = []
-                stored = _stored_ids(tx.session)
+                stored = _stored_ids(tx.session) if _has_contacts(plan) else []
                 files = stack.enter_context(closing(_files(plan, counter, bool(stored))))
                 planner, accounts, meter = self._planner(tx.session, plan, stored, counter,
                                                          cancel, progress)
                 writer = Writer(tx, accounts, cancel)
+                calendar = CalendarPlanner(tx.session, options,
+                                           _people(tx.session, planner.index))
                 known: dict[str, int] = {}  # once held back: what accounts there would be
 
                 def save(lines: list[PlanLine]) -> None:
@@ -192,7 +204,14 @@ class ImportService:
                         writer.write(lines)
                     planner.written(lines)
 
-                self._read(plan, files, planner, save, meter, cancel)
+                def save_events(lines: list[PlanLine]) -> None:
+                    _count_events(plan, lines)
+                    plan.lines += [ln for ln in lines
+                                   if ln.action in (Action.SKIP, Action.REFUSE)]
+                    if not plan.refused or commit_good:
+                        EventWriter(tx).write(lines)
+
+                self._read(plan, files, planner, calendar, save, save_events, meter, cancel)
                 if plan.refused and not commit_good:
                     plan.new_accounts[:0] = writer.made_accounts
                     raise _HeldBack
@@ -242,8 +261,9 @@ class ImportService:
         return planner, _accounts(s), meter
 
     @staticmethod
-    def _read(plan: ImportPlan, files: _Files,
-              planner: Planner, sink: Callable[[list[PlanLine]], None], meter: _Meter,
+    def _read(plan: ImportPlan, files: _Files, planner: Planner, calendar: CalendarPlanner,
+              sink: Callable[[list[PlanLine]], None],
+              event_sink: Callable[[list[PlanLine]], None], meter: _Meter,
               cancel: CancelToken | None) -> None:
         n = 0
         for summary, found in files:
@@ -253,8 +273,12 @@ class ImportService:
                         cancel.raise_if_set()
                     if isinstance(item, Incoming):
                         planner.add(item)
+                    elif isinstance(item, ParsedActivity):
+                        calendar.add(item)
                     elif isinstance(item, ParsedGroup):
                         planner.add_group(item, summary.name)
+                    elif isinstance(item, EventIssue) and item.error:
+                        calendar.refuse(item)
                     elif item.error:
                         planner.refuse(item)
                     else:
@@ -268,6 +292,7 @@ class ImportService:
                 plan.issues.append(Issue(summary.name, None, None, summary.error))
         sink(planner.finish())
         plan.groups = planner.groups
+        event_sink(calendar.finish())
         meter.end()
 
 
@@ -289,6 +314,37 @@ class _Files:
     def close(self) -> None:
         if self.first is not None:
             self.first.close()
+
+
+def _has_contacts(plan: ImportPlan) -> bool:
+    """Any file of contacts: only then are the stored contacts indexed to match against (a
+    calendar's attendees are looked up by e-mail address alone)."""
+    return any(f.format != "ics" for f in plan.files if f.error is None)
+
+
+def _people(s, index: MatchIndex) -> Callable[[list[str]], dict[str, int | PlanLine]]:
+    """Contacts by e-mail key: the records of this import and the stored contacts the
+    index holds, then any other stored contact (the index is empty for a calendar alone)."""
+
+    def find(keys: list[str]) -> dict[str, int | PlanLine]:
+        out: dict[str, int | PlanLine] = {}
+        for key in keys:
+            refs = index.emails.get(key)
+            ref = refs[0] if isinstance(refs, list) else refs
+            if ref is not None:
+                out[key] = index.target(ref)
+        rest = [k for k in keys if k not in out]
+        out.update(calendar_queries.contacts_by_email(s.connection(), rest))
+        return out
+
+    return find
+
+
+def _count_events(plan: ImportPlan, lines: list[PlanLine]) -> None:
+    for ln in lines:
+        plan.events.add(ln)
+        if ln.history is not None and ln.action in WRITES:
+            plan.logged += 1
 
 
 def _stored_ids(s) -> list[int]:

@@ -9,12 +9,15 @@ journal unit ("Undo this import" reverts it)."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from app.domain.activity import Activity
 from app.domain.changes import ChangeSet
 from app.domain.contact import Contact
+from app.domain.history import HistoryItem
 from app.services.wording import plural
 
 if TYPE_CHECKING:
@@ -47,12 +50,20 @@ class ImportOptions:
     record with the same UID is the same record, and is updated whatever this says, except
     that skip leaves it as it is too). `region`: the country (ISO code, "GB") of phone
     numbers written without one; None: the machine's. `csv_mapping`: what each column of a
-    CSV file holds, for one that is no known export (importers.csv.ColumnMapping)."""
+    CSV file holds, for one that is no known export (importers.csv.ColumnMapping);
+    `csv_mappings`: one per file (by its path as given), for the files it names.
+    `past_as_history`: calendar events that ended before the import are logged as history
+    (a meeting or call that happened) rather than scheduled as activities."""
 
     format: Format | None = None
     on_duplicate: OnDuplicate = "merge"
     region: str | None = None
     csv_mapping: ColumnMapping | None = None
+    csv_mappings: Mapping[str, ColumnMapping] = field(default_factory=dict)
+    past_as_history: bool = True
+
+    def mapping_for(self, path: Path) -> ColumnMapping | None:
+        return self.csv_mappings.get(str(path), self.csv_mapping)
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,14 @@ class PlanLine:
     changes: tuple[str, ...] = ()
     # Its entry in the import's match index (imports_match), while later records may match it.
     ref: int | None = field(default=None, repr=False)
+    # A calendar event (imports_calendar) saves an activity or a history item instead of a
+    # contact; `event_id` is then what it made or changed, `target_id` the stored one.
+    event: bool = False
+    activity: Activity | None = None
+    history: HistoryItem | None = None
+    people: list[PlanLine | int] = field(default_factory=list)  # its attendees' contacts
+    series: PlanLine | int | None = None  # a moved occurrence's series
+    event_id: int | None = None
 
     @property
     def where(self) -> str:
@@ -185,6 +204,9 @@ class ImportPlan:
     options: ImportOptions
     files: list[FileSummary]
     counts: Counts = field(default_factory=Counts)
+    # Calendar events, counted apart; `logged`: how many of those made become history.
+    events: Counts = field(default_factory=Counts)
+    logged: int = 0
     lines: list[PlanLine] = field(default_factory=list)
     groups: list[GroupPlan] = field(default_factory=list)
     new_accounts: list[str] = field(default_factory=list)
@@ -200,13 +222,20 @@ class ImportPlan:
     @property
     def refused(self) -> int:
         """Records, group cards and whole files not imported because they cannot be."""
-        return self.counts.refused + sum(1 for i in self.issues if i.error)
+        return (self.counts.refused + self.events.refused
+                + sum(1 for i in self.issues if i.error))
 
     @property
     def writes(self) -> int:
         """How many contacts it makes or changes."""
         c = self.counts
         return c.created + c.updated + c.merged - c.folded
+
+    @property
+    def event_writes(self) -> int:
+        """How many activities and history items it makes or changes."""
+        e = self.events
+        return e.created + e.updated + e.merged - e.folded
 
     @property
     def not_imported(self) -> list[PlanLine]:
@@ -222,7 +251,13 @@ class ImportPlan:
         # One line whatever the name holds: the Edit menu shows it.
         source = ("".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in named[0])
                   if len(named) == 1 else f"{len(named):,} files")
-        return f"Import {plural(self.writes, 'contact')} from {source}"
+        if self.event_writes and not self.writes:
+            what = plural(self.event_writes, "event")
+        elif self.event_writes:
+            what = f"{plural(self.writes, 'contact')} and {plural(self.event_writes, 'event')}"
+        else:
+            what = plural(self.writes, "contact")
+        return f"Import {what} from {source}"
 
 
 @dataclass
@@ -284,4 +319,15 @@ class ImportReport:
             parts.append(f"{self.refused:,} refused")
         head = f"{verb}: " if self.committed else f"{verb} ("
         tail = "" if self.committed else ")"
+        if self.plan.events.total:
+            e = self.plan.events
+            events = [f"{e.created:,} new", f"{e.updated:,} updated",
+                      f"{e.unchanged:,} unchanged", f"{e.skipped:,} skipped"]
+            if e.refused:
+                events.append(f"{e.refused:,} refused")
+            logged = f" ({self.plan.logged:,} logged as history)" if self.plan.logged else ""
+            text = "events " + ", ".join(events) + logged
+            if not c.total:
+                return head + text + tail
+            return head + "contacts " + ", ".join(parts) + "; " + text + tail
         return head + ", ".join(parts) + tail

@@ -14,6 +14,7 @@ import os
 import stat
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -22,6 +23,7 @@ from app.domain.errors import ValidationError
 from app.domain.matching import Keys, keys_of
 from app.services.imports_merge import content, fingerprint
 from app.services.imports_plan import FileSummary, Format, ImportOptions, Issue
+from importers.ical import ParsedActivity
 from importers.vcard import ParsedCard, ParsedGroup, Severity, read_vcards
 
 _BY_SUFFIX: dict[str, Format] = {
@@ -30,9 +32,7 @@ _BY_SUFFIX: dict[str, Format] = {
     ".vcs": "ics"}
 _HEAD = 4096
 _NOT_YET = {"ldif": "Importing LDIF address books (Thunderbird's .ldif) is not available "
-                    "yet; export the address book as vCard or CSV and import that",
-            "ics": "it is a calendar (.ics): it holds events, not contacts, and importing "
-                   "calendars is not available from here yet"}
+                    "yet; export the address book as vCard or CSV and import that"}
 
 
 @dataclass
@@ -71,7 +71,12 @@ def incoming(contact: Contact, file: str, line: int | None, record: int,
                     contact.display_name, fingerprint(contact) if compare else None)
 
 
-Item = Incoming | ParsedGroup | Issue
+@dataclass(frozen=True)
+class EventIssue(Issue):
+    """An Issue about a calendar's event (counted with the events, not the contacts)."""
+
+
+Item = Incoming | ParsedGroup | Issue | ParsedActivity
 
 
 class Counted:
@@ -162,7 +167,7 @@ def items(summary: FileSummary, counter: list[Counted], options: ImportOptions,
         with summary.path.open("rb") as raw:
             f = Counted(raw)
             counter[:] = [f]
-            read = _vcard if summary.format == "vcard" else _csv
+            read = {"vcard": _vcard, "ics": _ical}.get(summary.format or "", _csv)
             yield from read(summary, f, options, compare)  # type: ignore[arg-type]
     except OSError as exc:
         summary.error = _os_reason(exc)
@@ -206,7 +211,7 @@ def _csv(summary: FileSummary, f: BinaryIO, options: ImportOptions,
     from importers.csv import ParsedContact, read_csv
 
     name = summary.name
-    imported = read_csv(f, name=name, mapping=options.csv_mapping)
+    imported = read_csv(f, name=name, mapping=options.mapping_for(summary.path))
     if imported.needs_mapping:
         summary.error = (f"its columns ({_columns(imported.header)}) match no known export; "
                          "choose what each column holds in the import window")
@@ -233,6 +238,27 @@ def _csv(summary: FileSummary, f: BinaryIO, options: ImportOptions,
             yield Issue(name, row.line, record, row.reason)
     for warning in imported.warnings:
         yield Issue(name, None, None, warning.removeprefix(f"{name}: "), error=False)
+
+
+def _ical(summary: FileSummary, f: BinaryIO, options: ImportOptions,
+          compare: bool) -> Iterator[Item]:
+    from importers.ical import Level, ParsedActivity, read_ical
+
+    name = summary.name
+    before = datetime.now(UTC) if options.past_as_history else None
+    for item in read_ical(f, name=name, history_before=before):
+        if isinstance(item, ParsedActivity):
+            summary.records = item.component
+            yield item
+        elif item.level == Level.ERROR and item.component is None:
+            summary.error = item.reason
+        elif item.level == Level.ERROR:
+            summary.records = item.component or summary.records
+            yield EventIssue(name, item.line, item.component, item.reason)
+        else:
+            yield EventIssue(name, item.line, item.component, item.reason, error=False)
+    if summary.error is None:
+        summary.detail = "iCalendar"
 
 
 def _columns(header: list[str] | None) -> str:

@@ -138,7 +138,7 @@ def test_files_that_cannot_be_imported_are_one_line_each(capsys, db, tmp_path, b
     _, err = refused(capsys, db, "import", str(ldif))
     assert "LDIF" in err and "not available yet" in err
     _, err = refused(capsys, db, "import", str(book), "--format", "ics")
-    assert "it is a calendar (.ics): it holds events, not contacts" in err
+    assert "book.vcf: This is a vCard file of contacts, not a calendar" in err
     usage = run(capsys, db, "import", str(book), "--on-duplicate", "replace")
     assert usage[0] == 1 and "invalid choice" in usage[2]
     _, err = refused(capsys, db, "import", str(book), "--region", "G1")
