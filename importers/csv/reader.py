@@ -118,7 +118,14 @@ def read_csv(stream: BinaryIO, *, name: str,
     at = first  # index in `head` of the first data row
     if mapping is not None:
         if mapping.has_header:
-            header, at = first_cells, first + 1
+            # A known export read with columns of the user's choosing is still that export:
+            # its header may sit below notes (LinkedIn), its empty-value markers still mean
+            # empty (Outlook's 0/0/00), its own layout is still read exactly.
+            known = next(((i, p) for i in good if (p := recognise(head[i][1] or []))
+                          is not None), None)
+            at_row = first if known is None else known[0]
+            preset = None if known is None else known[1]
+            header, at = head[at_row][1] or first_cells, at_row + 1
     else:
         for i in good:
             found = recognise(head[i][1] or [])

@@ -498,3 +498,20 @@ def test_a_known_layouts_suggestion_is_its_own_mapping() -> None:
     header = ["First Name", "Last Name", "URL", "Email Address", "Company", "Position",
               "Connected On"]
     assert suggest_mapping(header).columns[2] == "website:profile"
+
+
+def test_a_known_export_read_with_chosen_columns_is_still_that_export() -> None:
+    """The user changed what one column of a LinkedIn export fills: its header is still found
+    below LinkedIn's notes, and the rows under it are the contacts."""
+    data = ("Notes:\r\n\"When exporting your connection data, you may notice...\"\r\n\r\n"
+            "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+            "Ada,Lovelace,https://www.linkedin.com/in/ada,ada@x.example,Engines,Countess,"
+            "01 Jan 2024\r\n")
+    mapping = ColumnMapping({0: "given", 1: "family", 3: "email:home", 4: "company",
+                             5: "notes"})
+    imp, parsed, problems = read(data, mapping)
+    assert problems == [] and imp.header is not None and imp.header[0] == "First Name"
+    assert [p.contact.display_name for p in parsed] == ["Ada Lovelace"]
+    c = parsed[0].contact
+    assert c.emails[0].value == "ada@x.example" and c.emails[0].label == "home"
+    assert c.notes == "Countess", "the column the user chose, not the layout's own"
