@@ -75,6 +75,10 @@ class MainWindow(QMainWindow):
     reopen = Signal(object, bool)
     # Made with the menus (ui.menus), once the rest of the window is built.
     data_file_action: QAction
+    export_action: QAction
+    export_dialog: QWidget  # the last one opened (ui/window_dialogs.py), kept alive
+    merge_action: QAction
+    scan_action: QAction
     settings_action: QAction
 
     def __init__(self, services: Services, *, title: str = "Rolodeck",
@@ -421,7 +425,7 @@ class MainWindow(QMainWindow):
         from ui.imports.wizard import ImportDialog
 
         dialog = ImportDialog(self.services, self.reads, self.writer, self, paths=paths,
-                              region=self.prefs.default_country)
+                              region=self.prefs.default_country, settings=self.prefs.settings)
         dialog.said.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.import_dialog = dialog
         dialog.open()

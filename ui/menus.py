@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from ui import window_dialogs
 from ui.sidebar import VIEW_NAMES, View
 
 if TYPE_CHECKING:
@@ -30,9 +31,16 @@ def make_menus(self: MainWindow) -> None:
     file_menu = self.menuBar().addMenu("&File")
     import_action = QAction("&Import…", self)
     import_action.setShortcut(QKeySequence("Ctrl+I"))
-    import_action.setStatusTip("Bring in vCard or CSV address books (or drop files on the window)")
+    import_action.setStatusTip("Bring in address books (vCard, CSV) and calendars (.ics), or "
+                               "drop files on the window")
     import_action.triggered.connect(lambda: self.import_files())
     file_menu.addAction(import_action)
+    export_action = self.export_action = QAction("&Export…", self)
+    export_action.setShortcut(QKeySequence("Ctrl+Alt+E"))
+    export_action.setStatusTip("Write contacts to a vCard or CSV file: all of them, the "
+                               "selection, a group or a saved search")
+    export_action.triggered.connect(lambda: window_dialogs.export_contacts(self))
+    file_menu.addAction(export_action)
     file_menu.addSeparator()
     data_file = self.data_file_action = QAction("&Data File…", self)
     data_file.setStatusTip("Back up, restore, or open another database")
@@ -94,7 +102,15 @@ def make_menus(self: MainWindow) -> None:
     contact_menu.addAction(page.bulk.tag)
     contact_menu.addMenu(page.bulk.status_menu)
     contact_menu.addSeparator()
-    contact_menu.addAction(page.delete_action)
+    merge = self.merge_action = QAction("&Merge Two Contacts…", self)
+    merge.setShortcut(QKeySequence("Ctrl+Alt+M"))
+    merge.setStatusTip("The two selected contacts side by side, to keep as one")
+    merge.triggered.connect(lambda: window_dialogs.merge_selected(self))
+    scan = self.scan_action = QAction("Scan for &Duplicates…", self)
+    scan.setShortcut(QKeySequence("Ctrl+Alt+D"))
+    scan.setStatusTip("Find contacts that are likely the same person, to merge")
+    scan.triggered.connect(lambda: window_dialogs.scan_duplicates(self))
+    _fill(contact_menu, [merge, scan, None, page.delete_action])
 
     account_menu = self.menuBar().addMenu("&Account")
     accounts = self.accounts
@@ -137,6 +153,9 @@ def add_commands(self: MainWindow) -> None:
          self.settings_action),
         ("Back up now", ["backup", "save", "copy", "restore", "database"],
          self.data_file_action),
+        ("Export contacts", ["vcard", "csv", "save", "file"], self.export_action),
+        ("Scan for duplicates", ["merge", "same", "twice", "clean"], self.scan_action),
+        ("Merge two contacts", ["combine", "duplicate"], self.merge_action),
     ]
     for name, words, action in commands:
         self.quick.add_command(name, words, action.shortcut(), action.trigger)

@@ -198,13 +198,13 @@ def test_menus_offer_only_what_exists_each_with_its_key(open_window):
     menus = {m.title(): [a.text() for a in m.actions()]
              for m in (a.menu() for a in window.menuBar().actions())}
     assert menus == {
-        "&File": ["&Import…", "", "&Data File…", "&Settings…", "", "&Quit"],
+        "&File": ["&Import…", "&Export…", "", "&Data File…", "&Settings…", "", "&Quit"],
         "&Edit": ["&Undo", "&Redo", "", "&Copy", "&Quick Search…", "&Find in List"],
         "&View": ["Contacts", "Accounts", "Groups", "Trash"],
         "&Contact": ["&New Contact…", "&Edit Contact…", "", "Previous Contact", "Next Contact",
                      "", "&Log Call…", "Log &Meeting…", "Add &Note…", "Log E-&mail…", "",
                      "Save &Search…", "", "Add to &Group…", "&Tags…", "Change &Status", "",
-                     "&Delete"],
+                     "&Merge Two Contacts…", "Scan for &Duplicates…", "", "&Delete"],
         "&Account": ["&New Account…", "&Edit Account…", "", "Previous Account",
                      "Next Account", "", "&Delete Account"],
         "&Group": ["&New Group…", "&Rename Group…", "&Delete Group", "",
