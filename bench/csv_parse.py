@@ -36,26 +36,43 @@ CITIES = (("Berlin", "BE", "10115", "Germany"), ("London", "", "SW1A 1AA", "Unit
 LABELS = ("Friends", "Customers", "Suppliers", "Conference 2024", "Family")
 
 
+_SYLLABLES = ("ka", "lo", "mi", "ren", "sa", "to", "vi", "bel", "dor", "fa", "gu", "han",
+              "jo", "ki", "lu", "mar", "no", "pe", "qui", "ros", "sten", "tu", "ul", "var",
+              "win", "xa", "yo", "zel", "bri", "cha")
+
+
+def _name(rng: random.Random, parts: int) -> str:
+    return "".join(rng.choice(_SYLLABLES) for _ in range(parts)).capitalize()
+
+
 def _contact(rng: random.Random, n: int) -> Contact:
-    given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+    # Some names from the lists, most made up: an address book of 100,000 people holds
+    # few namesakes at one company (the import would rightly merge those).
+    if n % 10 == 0:
+        given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+    else:
+        given, family = _name(rng, 2), _name(rng, 3)
     local = f"{given}.{family}{n}".lower().replace(" ", "").replace("'", "")
     city = rng.choice(CITIES)
+    company = (f"{rng.choice(COMPANIES)} {_name(rng, 2)}" if n % 10 == 0 else
+               f"{_name(rng, 2)} {rng.choice(('Ltd', 'GmbH', 'Inc.', 'LLC', 'SARL'))}")
     return Contact(
-        given=given, family=family, account_name=rng.choice(COMPANIES),
+        given=given, family=family, account_name=company,
         title=rng.choice(TITLES), birthday=PartialDate(rng.randint(1, 12), rng.randint(1, 28),
                                                        rng.choice((None, 1970, 1985, 1999))),
         notes=rng.choice(("Met at the fair.", "Prefers e-mail.\nCall after 10.",
                           'Said "yes" to the quote, pending PO.')),
         emails=[Email(f"{local}@example.org", "work", True),
                 Email(f"{local}@home.example", "home")],
-        phones=[Phone(f"+1 202 555 {rng.randint(0, 9999):04d}", "mobile"),
-                Phone(f"+1 202 555 {rng.randint(0, 9999):04d}", "work")],
+        # Numbers of one person each, as in a real address book: a shared number is a match.
+        phones=[Phone(f"+1 (555) {200 + n // 10000}-{n % 10000:04d}", "mobile"),
+                Phone(f"+44 7700 9{n:05d}", "work")],
         addresses=[Address(f"{rng.randint(1, 999)} Main Street", *city, label="work")],
         tags=rng.sample(LABELS, 2))
 
 
 def google_csv() -> Path:
-    path = DATA / f"google-{ROWS}.csv"
+    path = DATA / f"google-{ROWS}-v5.csv"
     if path.exists() and path.stat().st_size > 0:
         return path
     DATA.mkdir(parents=True, exist_ok=True)
