@@ -122,6 +122,12 @@ class FormatSpec:
     calendar: bool = False
 
 
+def _ldif(contacts: Iterable[Contact]) -> Iterator[str]:
+    from importers.ldif import ldif_records
+
+    return ldif_records(contacts)
+
+
 def _no_contacts(contacts: Iterable[Contact]) -> Iterator[str]:
     raise TypeError("a calendar is written from activities (calendar_export)")
 
@@ -138,6 +144,8 @@ FORMATS: dict[str, FormatSpec] = {f.id: f for f in (
                _NO_PHOTO - {Part.CHAT, Part.CUSTOM}, header_rows=1, bom=True),
     FormatSpec("csv", "CSV with every field (Rolodeck)", ".csv", "CSV files (*.csv)",
                _csv("rolodeck"), _NO_PHOTO, header_rows=1),
+    FormatSpec("ldif", "LDIF: Thunderbird, LDAP directories", ".ldif", "LDIF files (*.ldif)",
+               _ldif, ALL_PARTS - {Part.TAGS}),
     FormatSpec("ics", "Calendar (.ics): these contacts' activities", ".ics",
                "Calendar files (*.ics)", _no_contacts, frozenset(), choosable=False,
                calendar=True),

@@ -24,15 +24,13 @@ from app.domain.matching import Keys, keys_of
 from app.services.imports_merge import content, fingerprint
 from app.services.imports_plan import FileSummary, Format, ImportOptions, Issue
 from importers.ical import ParsedActivity
-from importers.vcard import ParsedCard, ParsedGroup, Severity, read_vcards
+from importers.vcard import Parsed, ParsedCard, ParsedGroup, Severity, read_vcards
 
 _BY_SUFFIX: dict[str, Format] = {
     ".vcf": "vcard", ".vcard": "vcard", ".csv": "csv", ".tsv": "csv", ".tab": "csv",
     ".ldif": "ldif", ".ldi": "ldif", ".ics": "ics", ".ical": "ics", ".ifb": "ics",
     ".vcs": "ics"}
 _HEAD = 4096
-_NOT_YET = {"ldif": "Importing LDIF address books (Thunderbird's .ldif) is not available "
-                    "yet; export the address book as vCard or CSV and import that"}
 
 
 @dataclass
@@ -120,8 +118,6 @@ def summary_of(path: Path, options: ImportOptions) -> FileSummary:
         summary.error = str(exc)
     except OSError as exc:
         summary.error = _os_reason(exc)
-    if summary.error is None and summary.format in _NOT_YET:
-        summary.error = _NOT_YET[summary.format]
     return summary
 
 
@@ -167,7 +163,8 @@ def items(summary: FileSummary, counter: list[Counted], options: ImportOptions,
         with summary.path.open("rb") as raw:
             f = Counted(raw)
             counter[:] = [f]
-            read = {"vcard": _vcard, "ics": _ical}.get(summary.format or "", _csv)
+            read = {"vcard": _vcard, "ics": _ical, "ldif": _ldif}.get(summary.format or "",
+                                                                      _csv)
             yield from read(summary, f, options, compare)  # type: ignore[arg-type]
     except OSError as exc:
         summary.error = _os_reason(exc)
@@ -175,12 +172,27 @@ def items(summary: FileSummary, counter: list[Counted], options: ImportOptions,
         counter.clear()
 
 
+def _ldif(summary: FileSummary, f: BinaryIO, options: ImportOptions,
+          compare: bool) -> Iterator[Item]:
+    from importers.ldif import read_ldif
+
+    yield from _cards(summary, read_ldif(f, name=summary.name), compare)
+    if summary.error is None and summary.records:
+        summary.detail = "LDIF"
+
+
 def _vcard(summary: FileSummary, f: BinaryIO, options: ImportOptions,
            compare: bool) -> Iterator[Item]:
+    yield from _cards(summary, read_vcards(f, name=summary.name), compare)
+
+
+def _cards(summary: FileSummary, found: Iterator[Parsed], compare: bool) -> Iterator[Item]:
+    """What a reader of cards gives (the vCard reader, and the LDIF one, which gives the
+    same kinds) as items of the import."""
     name = summary.name
     warnings: list[str] = []
     versions: dict[str, int] = {}
-    for parsed in read_vcards(f, name=name):
+    for parsed in found:
         if isinstance(parsed, ParsedCard):
             summary.records = parsed.record
             versions[parsed.version] = versions.get(parsed.version, 0) + 1
@@ -202,7 +214,7 @@ def _vcard(summary: FileSummary, f: BinaryIO, options: ImportOptions,
             summary.records = parsed.record
             warnings = []
             yield Issue(name, parsed.line, parsed.record, parsed.message)
-    if versions:
+    if versions and summary.format == "vcard":
         summary.detail = "vCard " + ", ".join(v or "2.1" for v in sorted(versions))
 
 

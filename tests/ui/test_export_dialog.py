@@ -98,7 +98,7 @@ def test_export_a_group_to_one_file_and_be_told_once_it_is_there(qtbot, window, 
     assert dialog.group_combo.currentText() == "Key accounts (2)"
     assert dialog.format_combo.currentData() == "vcard3"
     assert [dialog.format_combo.itemData(i) for i in range(dialog.format_combo.count())] == [
-        "vcard3", "vcard4", "csv-google", "csv-outlook", "csv"]  # the service's table
+        "vcard3", "vcard4", "csv-google", "csv-outlook", "csv", "ldif", "ics"]
     click(qtbot, dialog.group_button)
     assert dialog.destination.text().endswith("Key accounts.vcf")  # named for what goes
     assert dialog.export_button.text() == "Export 2 contacts"
@@ -243,3 +243,28 @@ def test_a_saved_search_is_offered_with_what_it_finds_and_named_safely(
     dialog.export()
     finished(qtbot, dialog)
     assert card_names(path) == ["Grace Hopper"]
+
+
+def test_a_calendar_of_the_selected_contacts(qtbot, window, services, tmp_path):
+    from datetime import datetime, timedelta
+
+    from app.domain.activity import Activity, ActivityKind
+
+    ada, _alan, grace = services.directory.contact_ids()  # in name order
+    start = (datetime.now() + timedelta(days=3)).replace(hour=10, minute=0, second=0,
+                                                         microsecond=0)
+    for who, what in ((ada, "Engine review"), (grace, "Compiler demo")):
+        services.activities.schedule(Activity(ActivityKind.MEETING, what, start,
+                                              tz="Europe/London", attendee_ids=[who]))
+    picks = Picks(file=tmp_path / "ada.ics")
+    dialog = opened(qtbot, window, picks, selection=[ada])
+    click(qtbot, dialog.selected_button)
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("ics"))
+    assert dialog.include_box.isHidden(), "a calendar holds no contact fields to choose"
+    assert dialog.export_button.text() == "Export Their Activities"
+    dialog.choose_destination()
+    dialog.export_button.click()
+    finished(qtbot, dialog)
+    text = (tmp_path / "ada.ics").read_text(encoding="utf-8")
+    assert "SUMMARY:Engine review" in text and "Compiler demo" not in text
+    assert dialog.summary.text() == "Exported 1 activity to ada.ics."

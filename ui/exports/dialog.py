@@ -165,7 +165,8 @@ class ExportDialog(QDialog):
         rows.addWidget(self.per_contact, 1, 2)
         rows.setColumnStretch(2, 1)
 
-        include_box = QGroupBox("Include (names, company and job title always go)")
+        include_box = self.include_box = QGroupBox(
+            "Include (names, company and job title always go)")
         checks = QGridLayout(include_box)
         self.part_boxes: dict[Part, QCheckBox] = {}
         for n, (part, text) in enumerate(PARTS.items()):
@@ -297,6 +298,8 @@ class ExportDialog(QDialog):
             box.setEnabled(carried and spec.choosable)
             box.setToolTip(_TIPS.get(part, "") if carried else
                            f"{spec.label.split(':')[0]} has no place for this")
+        # A calendar holds the contacts' activities, none of their fields.
+        self.include_box.setVisible(not spec.calendar)
         self._update()
 
     def _part_toggled(self, part: Part, on: bool) -> None:
@@ -315,7 +318,10 @@ class ExportDialog(QDialog):
             self.destination_label.setText("Save &to:")
             self.destination.setText(str(self._folder / self._file_name(name)))
         self.export_button.setEnabled(self.choices is not None and count > 0)
-        self.export_button.setText(f"Export {_n(count)}" if count else "Export")
+        if self.spec().calendar:
+            self.export_button.setText("Export Their Activities" if count else "Export")
+        else:
+            self.export_button.setText(f"Export {_n(count)}" if count else "Export")
 
     def _file_name(self, suggestion: str) -> str:
         """The user's own file name as they gave it (an extension added if it has none),
@@ -431,7 +437,10 @@ class ExportDialog(QDialog):
             text = (f"Exported {_n(result.count)} to {_n(len(result.files), 'file')} in "
                     f"{result.path.name or result.path}.")
         else:
-            text = f"Exported {_n(result.count)} to {result.path.name}."
+            noun = "activity" if self.spec().calendar else "contact"
+            many = "activities" if result.count != 1 and noun == "activity" else None
+            text = (f"Exported {result.count:,} {many} to {result.path.name}." if many else
+                    f"Exported {_n(result.count, noun)} to {result.path.name}.")
         self.summary.setText(text)
         self.where.setText(f"In {folder}")
         self._folder_shown = folder

@@ -49,8 +49,9 @@ from ui.imports.memory import ColumnChoices, SavedColumns
 from ui.progress import Task
 from ui.tasks import ReadPool, Writer
 
-FILE_TYPES = ("Address books and calendars (*.vcf *.vcard *.csv *.ldif *.ics *.ical);;"
-              "vCard (*.vcf *.vcard);;CSV (*.csv);;All files (*)")
+FILE_TYPES = ("Address books and calendars (*.vcf *.vcard *.csv *.ldif *.ics *.ical *.vcs);;"
+              "vCard (*.vcf *.vcard);;CSV (*.csv);;LDIF (*.ldif);;"
+              "Calendars (*.ics *.ical *.vcs);;All files (*)")
 DUPLICATES = (("merge", "Merge them into the contact already here (keeps every value)"),
               ("skip", "Leave the contact already here as it is"),
               ("create", "Add them as new contacts anyway"))
@@ -124,9 +125,9 @@ class ImportDialog(QDialog):
 
     def _choose_page(self) -> QWidget:
         page = QWidget()
-        intro = QLabel("Choose vCard (.vcf) or CSV files exported from another address book, "
-                       "or calendars (.ics). You will see what importing them would do "
-                       "before anything is saved.")
+        intro = QLabel("Choose vCard (.vcf), CSV or LDIF (.ldif) files exported from another "
+                       "address book, or calendars (.ics). You will see what importing them "
+                       "would do before anything is saved.")
         intro.setWordWrap(True)
         self.files = QListWidget()
         self.files.setObjectName("importFiles")
@@ -384,6 +385,15 @@ class ImportDialog(QDialog):
             (c.skipped, f"{n_of(c.skipped, 'duplicate')} left alone"),
             (len(plan.new_accounts), n_of(len(plan.new_accounts), "new company", "new companies")),
         ) if n]
+        e = plan.events
+        made = e.created - plan.logged
+        parts += [text for n, text in (
+            (made, n_of(made, "new activity", "new activities")),
+            (plan.logged, f"{n_of(plan.logged, 'past event')} logged as history"),
+            (e.updated, f"{n_of(e.updated, 'event')} updated"),
+            (e.unchanged, f"{n_of(e.unchanged, 'event')} already here as the file has them"),
+            (e.skipped, f"{n_of(e.skipped, 'event')} left out"),
+        ) if n]
         text = ("Importing would bring in " + ", ".join(parts) + "." if parts
                 else "There is nothing in these files to import.")
         if plan.refused:
@@ -395,16 +405,17 @@ class ImportDialog(QDialog):
         rows += [(f.name, "", f"the file was not read: {f.error}") for f in plan.failed_files]
         rows += [(i.where, "", i.message) for i in plan.issues if not i.error]
         fill(self.plan_table, rows)
-        self.good_only.setVisible(bool(plan.refused) and plan.writes > 0)
+        self.good_only.setVisible(bool(plan.refused) and plan.writes + plan.event_writes > 0)
         self.good_only.setChecked(False)
-        self.good_only.setText(f"Import the {plan.writes:,} good records and leave the "
+        good = plan.writes + plan.event_writes
+        self.good_only.setText(f"Import the {good:,} good records and leave the "
                                f"{plan.refused:,} that cannot be imported")
         self._update_import_button()
         self.pages.setCurrentIndex(1)
 
     def _update_import_button(self) -> None:
         plan = self.plan
-        can = plan is not None and plan.writes > 0 and (
+        can = plan is not None and plan.writes + plan.event_writes > 0 and (
             not plan.refused or self.good_only.isChecked())
         self.import_button.setEnabled(bool(can))
 
