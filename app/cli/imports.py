@@ -233,7 +233,7 @@ def cmd_export(s: Services, args) -> int:
     path = Path(args.file).expanduser()
     try:
         n = export_file(s.db, path, args.format, replace=args.force, progress=_progress,
-                        scope=scope)
+                        scope=scope, per_contact=args.per_contact)
     finally:
         _end_progress()
     if args.json:
@@ -242,7 +242,8 @@ def cmd_export(s: Services, args) -> int:
         head, _, rest = what.partition(" ")
         many = ("activities" if head == "activity" else "contacts") + (f" {rest}" if rest
                                                                        else "")
-        say(f"Exported {plural(n, what, many)} to {path} ({spec.label.split(':')[0]}).")
+        files = f", a file each in {path}" if args.per_contact else f" to {path}"
+        say(f"Exported {plural(n, what, many)}{files} ({spec.label.split(':')[0]}).")
     return 0
 
 
@@ -282,6 +283,9 @@ def add_export(sub: argparse._SubParsersAction) -> None:
                         "calendar)")
     p.add_argument("--group", metavar="NAME",
                    help="only the contacts in this group or saved search")
+    p.add_argument("--per-contact", action="store_true",
+                   help="vCard only: a file per contact in the folder FILE (which must exist), "
+                        "named after each contact")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_export, writes=False)

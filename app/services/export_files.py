@@ -151,7 +151,7 @@ class FolderBatch:
             raise ExportExists(
                 f"{shown(first)}{f' and {more:,} more' if more else ''} already "
                 f"exist{'s' if not more else ''} in {shown(self.folder)}; choose another "
-                "folder, or replace them", list(self.existing))
+                "folder, or replace them (--force)", list(self.existing))
         if not self.sync_each:
             os.sync()
         placed: list[tuple[Path, Path | None]] = []

@@ -239,3 +239,21 @@ def test_a_file_name_that_is_not_utf8_is_refused_in_one_line_and_the_file_left_a
         assert b"not valid UTF-8 (byte 0xe9)" in result.stderr
         assert result.stderr.count(b"\n") == 1
     assert raw.read_bytes() == before
+
+
+def test_export_a_file_per_contact_and_a_calendar(capsys, db, tmp_path, book):
+    assert run(capsys, db, "import", str(book))[0] == 0
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    status, out, _ = run(capsys, db, "export", "--format", "vcard4", "--per-contact",
+                         str(folder))
+    assert status == 0 and "a file each in" in out
+    files = sorted(p.name for p in folder.iterdir())
+    assert files and all(name.endswith(".vcf") for name in files)
+    _, err = refused(capsys, db, "export", "--format", "vcard4", "--per-contact", str(folder))
+    assert "already exist" in err and "--force" in err
+    _, err = refused(capsys, db, "export", "--format", "csv", "--per-contact", str(folder))
+    assert "cannot be written as a file per contact" in err
+    status, out, _ = run(capsys, db, "export", "--format", "ics", str(tmp_path / "c.ics"))
+    assert status == 0 and "Exported 0 activities" in out
+    assert (tmp_path / "c.ics").read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
