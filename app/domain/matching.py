@@ -13,6 +13,7 @@ and names with rapidfuzz's token-sort ratio, so "Lovelace, Ada" is "Ada Lovelace
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -38,6 +39,7 @@ _MIN_DIGITS = 5
 _IM_SCHEMES = frozenset({"sip", "sips", "xmpp", "skype", "aim", "ymsgr", "msnim", "icq",
                          "irc", "im", "gtalk", "facetime", "tel", "mailto", "matrix"})
 _DIGITS = re.compile(r"\D")
+_NOT_ASCII_DIGITS = bytes(range(48)) + bytes(range(58, 128))
 # Words that say what kind of company it is, not which: "Acme Inc." is "ACME".
 _LEGAL_FORMS = frozenset({
     "inc", "incorporated", "ltd", "limited", "llc", "llp", "plc", "corp", "corporation", "co",
@@ -58,12 +60,20 @@ class Keys(NamedTuple):
 
 
 def keys_of(c: Contact) -> Keys:
-    company = c.account_name or ""
+    return keys_from(c.uid, c.given, c.middle, c.family, c.account_name,
+                     [e.value for e in c.emails], [p.value for p in c.phones])
+
+
+def keys_from(uid: str, given: str, middle: str, family: str, company: str | None,
+              emails: Iterable[str], phones: Iterable[str]) -> Keys:
+    """keys_of from the values it reads, for a contact not built whole (an import indexes
+    the stored contacts from these columns alone)."""
+    key, core = _company_keys(company) if company else ("", "")
+    found = [k for e in emails if (k := email_key(e))]
     return Keys(
-        uid_key(c.uid) if c.uid else "", name_key(c),
-        tuple(dict.fromkeys(k for e in c.emails if (k := email_key(e.value)))),
-        tuple((t, p.value) for p in c.phones if (t := phone_tail(p.value))),
-        company_key(company) if company else "", company_core(company) if company else "")
+        uid_key(uid) if uid else "", _name_key(given, middle, family),
+        tuple(found) if len(found) < 2 else tuple(dict.fromkeys(found)),
+        tuple([(t, p) for p in phones if (t := phone_tail(p))]), key, core)
 
 
 def uid_key(uid: str) -> str:
@@ -78,6 +88,8 @@ def email_key(address: str) -> str:
 
 
 def digits_of(value: str) -> str:
+    if value.isascii():  # nearly every number: one bytes.translate, a quarter of the regex
+        return value.encode().translate(None, _NOT_ASCII_DIGITS).decode()
     return _DIGITS.sub("", value)
 
 
@@ -113,20 +125,32 @@ def same_phone(a: str, b: str, region: str | None = None) -> bool:
 def name_key(c: Contact) -> str:
     """The person's name folded, without prefix and suffix ("Dr.", "Jr." differ in files that
     are the same person); "" for a contact known only by a nickname or an address."""
-    name = " ".join(p for p in (c.given, c.middle, c.family) if p)
-    return fold(name)
+    return _name_key(c.given, c.middle, c.family)
+
+
+def _name_key(given: str, middle: str, family: str) -> str:
+    return fold(" ".join(p for p in (given, middle, family) if p))
 
 
 def company_key(name: str | None) -> str:
     """A company as an account is found by: folded, so "ACME, Inc." is "acme inc"."""
-    return fold(name or "")
+    return _company_keys(name or "")[0]
 
 
 def company_core(name: str | None) -> str:
     """A company without its legal form, for finding the same person at the same company
     written two ways ("Acme Corp." and "ACME Corporation")."""
-    words = [w for w in company_key(name).split() if w not in _LEGAL_FORMS]
-    return " ".join(words) or company_key(name)
+    return _company_keys(name or "")[1]
+
+
+@lru_cache(maxsize=4096)
+def _company_keys(name: str) -> tuple[str, str]:
+    """(company_key, company_core), folded once: an import works both out for each record
+    where it is read, matched, compared and saved, and most address books name far fewer
+    companies than people. (Bounded: some 350 bytes an entry.)"""
+    key = fold(name)
+    words = [w for w in key.split() if w not in _LEGAL_FORMS]
+    return key, " ".join(words) or key
 
 
 def name_score(a: str, b: str) -> float:
@@ -170,6 +194,7 @@ def im_key(service: str, handle: str) -> tuple[str, str]:
     return service, handle
 
 
+@lru_cache(maxsize=4096)
 def tag_key(name: str) -> str:
     """Tags match without case or extra spaces (as the database stores them)."""
     return " ".join(name.split()).casefold()

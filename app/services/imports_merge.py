@@ -19,10 +19,17 @@ import hashlib
 import marshal
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
-from typing import Any, TypeVar
+from functools import lru_cache
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.domain import matching as m
 from app.domain.contact import Address, Contact, Email, ImHandle, Phone, Website
+from app.domain.dates import PartialDate
+from app.domain.errors import ValidationError
+
+if TYPE_CHECKING:
+    from db.queries.match_keys import Stored
 
 T = TypeVar("T", Phone, Email, Address, Website, ImHandle)
 
@@ -121,19 +128,35 @@ def content(c: Contact) -> tuple[Any, ...]:
     change (company by name without case, tags without case, the photo by its bytes, vCard
     parameters in any order)."""
     return (
-        tuple(getattr(c, n) for n in _SCALARS),
+        _scalars(c),
         c.birthday, c.anniversary, c.photo, c.photo_mime if c.photo is not None else "",
         c.notes, m.company_key(c.account_name),
-        tuple((p.value, p.label, p.preferred, _p(p.params), p.group) for p in c.phones),
-        tuple((e.value, e.label, e.preferred, _p(e.params), e.group) for e in c.emails),
-        tuple((a.street, a.locality, a.region, a.postal_code, a.country, a.po_box, a.extended,
-               a.label, a.preferred, _p(a.params), a.group) for a in c.addresses),
-        tuple((w.url, w.label, w.preferred, _p(w.params), w.group) for w in c.websites),
-        tuple((i.handle, i.service, i.label, i.preferred, _p(i.params), i.group) for i in c.ims),
-        tuple(sorted(m.tag_key(t) for t in c.tags if t.strip())),
-        tuple(sorted(c.custom.items())),
+        _entries(c.phones, _PHONE), _entries(c.emails, _EMAIL),
+        _entries(c.addresses, _ADDRESS), _entries(c.websites, _WEBSITE), _entries(c.ims, _IM),
+        tuple(sorted(m.tag_key(t) for t in c.tags if t.strip())) if c.tags else (),
+        tuple(sorted(c.custom.items())) if c.custom else (),
         tuple(c.extra),
     )
+
+
+# Each detail's entry in content(): its fields, label, preferred, params, group (attrgetter:
+# an import works out the content of every record it reads, so at C speed).
+_scalars = attrgetter(*_SCALARS)
+_PHONE = _EMAIL = attrgetter("value", "label", "preferred", "params", "group")
+_ADDRESS = attrgetter("street", "locality", "region", "postal_code", "country", "po_box",
+                      "extended", "label", "preferred", "params", "group")
+_WEBSITE = attrgetter("url", "label", "preferred", "params", "group")
+_IM = attrgetter("handle", "service", "label", "preferred", "params", "group")
+
+
+def _entries(details: Sequence[Any], get: Callable[[Any], tuple[Any, ...]]
+             ) -> tuple[tuple[Any, ...], ...]:
+    if not details:
+        return ()
+    out = tuple(map(get, details))
+    if any(len(d[-2]) > 1 for d in out):  # parameters in any order are the same ones
+        out = tuple(map(_stored_detail, out))
+    return out
 
 
 # What each part of content() is called in a plan's "what changes" (the name parts one by one).
@@ -168,5 +191,44 @@ def fingerprint(c: Contact) -> int:
     photo = hashlib.blake2b(c.photo, digest_size=16).digest() if c.photo is not None else None
     plain = (x[0], x[1] and x[1].iso(), x[2] and x[2].iso(), photo, *x[4:-1],
              tuple((p.name, p.value, p.params, p.group) for p in c.extra))
+    return _digest(plain)
+
+
+def stored_fingerprint(s: Stored) -> int | None:
+    """fingerprint() of a stored contact from its content as match_keys.contents reads it,
+    without building the Contact: the same number get_many's Contact would give. None when
+    a stored date cannot be read (the contact is then compared in full, which says why)."""
+    try:
+        birthday = _iso(s.birthday) if s.birthday else None
+        anniversary = _iso(s.anniversary) if s.anniversary else None
+    except ValidationError:
+        return None
+    photo = hashlib.blake2b(s.photo, digest_size=16).digest() if s.photo is not None else None
+    plain = (
+        (s.prefix, s.given, s.middle, s.family, s.suffix, s.nickname, s.title, s.department),
+        birthday, anniversary, photo, s.photo_mime if s.photo is not None else "", s.notes,
+        m.company_key(s.account_name),
+        *(tuple(_stored_detail(d) for d in details)
+          for details in (s.phones, s.emails, s.addresses, s.websites, s.ims)),
+        tuple(sorted(m.tag_key(t) for t in s.tags if t.strip())),
+        tuple(sorted(s.custom.items())),
+        tuple(s.extra),
+    )
+    return _digest(plain)
+
+
+def _stored_detail(d: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A detail's content() entry from (its own fields..., label, preferred, params, group)."""
+    params = d[-2]
+    return d if len(params) < 2 else (*d[:-2], tuple(sorted(params)), d[-1])
+
+
+@lru_cache(maxsize=4096)
+def _iso(text: str) -> str:
+    """A stored date as get_many's PartialDate writes it (most are one of a few thousand)."""
+    return PartialDate.parse(text).iso()
+
+
+def _digest(plain: tuple[Any, ...]) -> int:
     return int.from_bytes(hashlib.blake2b(marshal.dumps(plain, 2), digest_size=8).digest(),
                           "big")
