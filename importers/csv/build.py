@@ -269,4 +269,22 @@ class Plan:
             row.names(special["full_name"])
         if len(cells) > width and any(cells[width:]):
             row.surplus(cells)
+        if not exact and "\n'" in "\n" + "\n".join(cells):
+            self._guarded(cells, row.warnings)
         return row.contact(), row.warnings
+
+    def _guarded(self, cells: Sequence[str], warnings: list[str]) -> None:
+        """RELIABILITY 40: a spreadsheet-safe export (Rolodeck's Google and Outlook layouts
+        among them) puts a ' before a cell a spreadsheet would run. Only Rolodeck's own
+        layout is known to have been written so and is read back without it; elsewhere the '
+        may be the data, so it is kept, and said."""
+        names = [self.header[i].strip() if i < len(self.header) and self.header[i].strip()
+                 else f"column {i + 1}" for i, v in enumerate(cells)
+                 if v[:1] == "'" and restore(v.strip()) != v.strip()]
+        if names:
+            shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4
+                                            else "")
+            cells_ = "the cell" if len(names) == 1 else "the cells"
+            warnings.append(f"{cells_} {shown} begin with ' before =, +, -, @ or a tab, as "
+                            "spreadsheet-safe exports write them; the ' was kept (a CSV in "
+                            "Rolodeck's own layout reads back without it)")

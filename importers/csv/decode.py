@@ -27,10 +27,20 @@ MARKS = re.compile("[\ud800-\udfff]")
 _MARKED = [0]
 
 
+# Bytes that can never begin a UTF-8 character: UTF-8 refuses each on its own, one call of
+# the handler per byte, so a run of them (a binary blob in a cell) is marked in one call.
+_NEVER_UTF8_START = re.compile(rb"[\x80-\xc1\xf5-\xff]+")
+
+
 def _mark(exc: UnicodeError) -> tuple[str, int]:
     if not isinstance(exc, UnicodeDecodeError):
         raise exc
     _MARKED[0] += 1
+    if exc.encoding in ("utf-8", "utf8"):
+        # Every byte UTF-8 refuses is 0x80 or above, which surrogateescape marks the same way.
+        run = _NEVER_UTF8_START.match(exc.object, exc.end)
+        end = exc.end if run is None else run.end()
+        return bytes(exc.object[exc.start:end]).decode("ascii", "surrogateescape"), end
     bad = exc.object[exc.start:exc.end]
     return "".join(chr(0xDC00 + b) for b in bad), exc.end
 

@@ -154,7 +154,7 @@ def _param_values(text: str) -> list[str]:
 def tree(lines: list[str], numbers: list[int]) -> Node:
     """The component the lines hold (its BEGIN first), sub-components as children. Each
     sub-component also keeps its lines verbatim (`text`), to be kept whole where it is not
-    mapped."""
+    mapped, but always balanced: every BEGIN in it has its own END."""
     root = Node(_begin_name(lines[0]), numbers[0])
     stack = [root]
     for text, number in zip(lines[1:], numbers[1:], strict=True):
@@ -171,13 +171,24 @@ def tree(lines: list[str], numbers: list[int]) -> Node:
             continue
         if head.startswith("END") and text[3:].lstrip()[:1] == ":":
             if len(stack) > 1:
-                stack.pop()
+                closed = stack.pop()
+                if _begin_name(text) != closed.name:  # END:VEVENT closing a VALARM
+                    for node in (*stack[1:], closed):
+                        node.text[-1] = f"END:{closed.name}"
             continue
         prop = split(text, number)
         if prop is None:
             stack[-1].junk.append((number, text))
         else:
             stack[-1].props.append(prop)
+    # Sub-components the file never closed (it was cut short): their kept text is closed
+    # here, as it was read, or writing it back would leave the event itself unclosed and
+    # swallow the events after it in the written file.
+    while len(stack) > 1:
+        closed = stack.pop()
+        for node in (*stack[1:], closed):
+            node.text.append(f"END:{closed.name}")
+            node.numbers.append(node.numbers[-1])
     return root
 
 

@@ -39,6 +39,7 @@ _TITLE_FROM_DETAILS = 120
 _GENERATED_KEPT = 100_000  # generated UIDs remembered, to tell identical events apart
 _RULE_SPACE = re.compile(r"\s*([;,=])\s*")
 _WHOLE_DAY_UNTIL = re.compile(r"(?<=UNTIL=)(\d{8})T\d{6}")
+_UNTIL = re.compile(r"(?:^|;)UNTIL=(\d{8}T\d{6})")
 
 
 def parse(node: Node, ctx: Context, ordinal: int) -> ParsedActivity | Problem:
@@ -223,6 +224,14 @@ class _Mapping:
             return None
         if all_day:  # an all-day series ends on a day: any UNTIL time that day means the same
             rule = _WHOLE_DAY_UNTIL.sub(r"\1T235959", rule)
+        until = _UNTIL.search(rule)
+        if until is not None and until.group(1) < (
+                f"{start.year:04d}{start.month:02d}{start.day:02d}"
+                f"T{start.hour:02d}{start.minute:02d}{start.second:02d}"):
+            # RFC 5545 counts DTSTART as the first occurrence whatever the rule says; a
+            # series expanded from it would have none, and the event would show nowhere.
+            self._unusable(prop, "ends (UNTIL) before the event begins")
+            return None
         return rule
 
     def _unusable(self, prop: Prop, why: str) -> None:

@@ -255,12 +255,33 @@ class _Component:
             self.lines += ["BEGIN:VALARM", f"ACTION:{PLAIN_ACTION}",
                            f"DESCRIPTION:{PLAIN_DESCRIPTION}", trigger, "END:VALARM"]
         for c in components:
-            lines = c.value.split(CRLF)
+            lines = _balanced(c.value.split(CRLF))
             if c is primary:
                 if minutes is not None:  # no lead time: the reminder was removed
                     self.lines += [lines[0], trigger, *lines[1:]]
             else:
                 self.lines += lines
+
+
+def _balanced(lines: list[str]) -> list[str]:
+    """A kept sub-component's lines with every BEGIN closed by an END of its own name: one
+    left open (kept from a file cut short, or by an older Rolodeck) would leave the event
+    it is written into unclosed, and a reader would take the events after it for a part of
+    it. An END that closes nothing is left out."""
+    out: list[str] = []
+    open_: list[str] = []
+    for line in lines:
+        word, colon, name = line.partition(":")
+        word = word.strip().upper() if colon and len(word) < 8 else ""
+        if word == "BEGIN":
+            open_.append(name.strip().upper())
+        elif word == "END":
+            if not open_:
+                continue
+            line = f"END:{open_.pop()}"
+        out.append(line)
+    out += [f"END:{name}" for name in reversed(open_)]
+    return out
 
 
 def _new_uid() -> str:

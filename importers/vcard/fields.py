@@ -4,6 +4,7 @@ as a raw property. Each function is the inverse of what writer.py writes for tha
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -134,8 +135,8 @@ def _photo(b: CardBuilder, prop: Prop) -> None:
         return
     data, mime = found
     if len(data) > MAX_PHOTO_BYTES:
-        b.warn(prop.line, f"the photo is {size_text(len(data))}; Rolodeck keeps photos "
-                             f"up to {size_text(MAX_PHOTO_BYTES)}, so it was left off "
+        b.warn(prop.line, f"the photo is {size_text(len(data), MAX_PHOTO_BYTES)}; Rolodeck "
+                             f"keeps photos up to {size_text(MAX_PHOTO_BYTES)}, so it was left off "
                              "and the rest of the card was read")
     elif data:
         b.c.photo, b.c.photo_mime = data, mime
@@ -273,6 +274,16 @@ def _field(b: CardBuilder, prop: Prop) -> None:
         b.c.custom[name] = b.text(prop)
 
 
+def _kept(b: CardBuilder, prop: Prop) -> None:
+    """A property the writer could not write as itself (vocabulary.X_KEPT): kept as it was
+    before, under its own name."""
+    raw = b.keep(prop)
+    name = prop.param(vocab.X_KEPT_NAME.upper())
+    if name and vocab.KEPT_NAME.fullmatch(name):
+        params = tuple(p for p in raw.params if p[0].upper() != vocab.X_KEPT_NAME.upper())
+        b.extra[-1] = dataclasses.replace(raw, name=name, params=params)
+
+
 HANDLERS: dict[str, Callable[[CardBuilder, Prop], None]] = {
     "FN": _fn,
     "N": _n,
@@ -302,5 +313,6 @@ HANDLERS: dict[str, Callable[[CardBuilder, Prop], None]] = {
     vocab.X_SOURCE: _source,
     vocab.X_OWNER: _owner,
     vocab.X_FIELD: _field,
+    vocab.X_KEPT: _kept,
     **dict.fromkeys(details.IM_PROPERTIES, _im_property),
 }

@@ -78,7 +78,8 @@ class CardBuilder:
             key = prop.group.casefold()
             self.group_sizes[key] = self.group_sizes.get(key, 0) + 1
         if prop.flag > 0:
-            self.warn(prop.line, f"the {prop.name} property is {size_text(prop.flag)}, more "
+            size = size_text(prop.flag, MAX_PROPERTY)
+            self.warn(prop.line, f"the {prop.name} property is {size}, more "
                                  f"than the {size_text(MAX_PROPERTY)} one property may have; "
                                  "it was left off and the rest of the card was read")
             return

@@ -65,6 +65,10 @@ Parsed = ParsedCard | ParsedGroup | Problem
 _MB = 1024 * 1024
 
 
-def size_text(n: int) -> str:
-    """A size as problems state it: "4.8 MB", "976 KB"."""
-    return f"{n / _MB:.1f} MB" if n >= _MB else f"{max(1, n // 1024)} KB"
+def size_text(n: int, limit: int | None = None) -> str:
+    """A size as problems state it: "4.8 MB", "976 KB". Beside the `limit` it is over, in
+    KB where MB would round the two alike ("4,100 KB, more than the 4.0 MB ...")."""
+    text = f"{n / _MB:.1f} MB" if n >= _MB else f"{max(1, n // 1024)} KB"
+    if limit is not None and n > limit and text == size_text(limit):
+        return f"{-(-n // 1024):,} KB"
+    return text

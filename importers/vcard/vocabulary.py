@@ -4,6 +4,8 @@ for messaging handles. The reader maps the same names back."""
 
 from __future__ import annotations
 
+import re
+
 # Rolodeck label -> TYPE value, per property. A label not listed is written as Apple's
 # `itemN.X-ABLabel`, which Apple Contacts, Google and most CardDAV clients show as the label.
 # "main" and "other" are not in RFC 6350's lists but are what Apple and Google write.
@@ -61,6 +63,17 @@ PRODID = "-//Rolodeck//Rolodeck//EN"
 # Properties a kept raw property may not repeat: the card's frame, and what the writer
 # always writes once itself (a second N, UID or REV makes the card invalid).
 NEVER_RAW = frozenset({"BEGIN", "END", "VERSION", "PRODID", "N", "UID", "REV"})
+# Of those, what is written back under X_KEPT rather than lost (the frame is the file's,
+# and REV is the writer's own: the time of the export).
+KEPT_AS_X = frozenset({"N", "UID"})
+# A kept property the card cannot hold as itself: a second N, BDAY or ANNIVERSARY (RFC 6350
+# allows alternatives with the same ALTID; 3.0 and most readers allow one), or a name that
+# is not a vCard name (KDE's X-MESSAGING/TWITTER-ALL). Written under this name, with its own
+# in X_KEPT_NAME, and read back as it came:
+# `X-ROLODECK-KEPT;X-ROLODECK-NAME=N;ALTID=1:representation;two;;;`.
+X_KEPT = "X-ROLODECK-KEPT"
+X_KEPT_NAME = "X-ROLODECK-NAME"
+KEPT_NAME = re.compile(r"[\w/-]+", re.ASCII)  # what a property's name may be, as read
 
 # Photo media type when the contact does not say, from the first bytes.
 PHOTO_MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"),

@@ -299,15 +299,24 @@ class _Card:
 
     def _raw(self) -> None:
         """The properties kept from an import, as they were; none that would break the card
-        (its frame, a second N or UID), repeat one the writer wrote from the contact's own
-        fields, or restate the label of a detail the writer labelled itself."""
+        (its frame), repeat one the writer wrote from the contact's own fields, or restate
+        the label of a detail the writer labelled itself. One the card cannot hold as itself
+        (a second N, BDAY or UID, a name that is not a vCard name) is written as X_KEPT, so
+        that it comes back as it was when the file is read again."""
         for p in self.c.extra:
             name = p.name
             upper = name.upper()
-            if NAME.match(name) is None or upper in vocab.NEVER_RAW or upper in self.replaced:
+            if upper in _REPLACED_RAW or (upper in vocab.NEVER_RAW
+                                          and upper not in vocab.KEPT_AS_X):
                 continue
+            params = p.params
+            if upper in vocab.KEPT_AS_X or upper in self.replaced or NAME.match(name) is None:
+                if vocab.KEPT_NAME.fullmatch(name) is None:
+                    continue  # not even a name the reader would give back
+                params = ((vocab.X_KEPT_NAME, name), *params)
+                name = vocab.X_KEPT
             group = _group(p.group)
             if (group and upper == vocab.ABLABEL.upper()
                     and group.casefold() in self.detail_groups):
                 continue
-            self.add(name, escape_raw(p.value), params_text(p.params, self.version), group)
+            self.add(name, escape_raw(p.value), params_text(params, self.version), group)
