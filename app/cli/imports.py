@@ -78,7 +78,7 @@ def cmd_import(s: Services, args) -> int:
     if args.dry_run:
         return PARTIAL if plan.refused else 0
     if not report.committed:
-        good = plan.writes
+        good = plan.writes + plan.event_writes
         raise ValidationError(
             f"{plural(plan.refused, 'record or file', 'records or files')} could not be "
             f"read (listed above); nothing was imported. Fix them, or add --commit-good to "
@@ -148,6 +148,9 @@ def _print_extras(plan: ImportPlan, *, would: bool) -> None:
             + ", ".join(plan.new_accounts[:20])
             + (f" and {len(plan.new_accounts) - 20:,} more" if len(plan.new_accounts) > 20
                else ""))
+    if plan.new_fields:
+        say(f"{made} {plural(len(plan.new_fields), 'custom field')}: "
+            + ", ".join(d.name for d in plan.new_fields[:20]))
     for g in plan.groups:
         if g.existing_id is None:
             say(f"{made} group {g.name} with {plural(len(g.members), 'member')}")

@@ -15,8 +15,9 @@ for the good ones alone (`commit_good`), hold back the whole import.
 
 Memory: `plan` keeps each record's contact to show and save (some 4 KB a contact); `run`
 keeps only the records not imported, saving the others a batch at a time, so a file of any
-size imports in bounded memory. The stored contacts are read once, a chunk at a time, into
-an index of keys (imports_match.MatchIndex), never all at once."""
+size imports in bounded memory. The stored contacts are indexed by their keys alone
+(imports_match.MatchIndex, from db.queries.match_keys); only those a record matched are
+read, a batch at a time."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from app.services.imports_calendar import CalendarPlanner, EventWriter
 from app.services.imports_commit import Writer
 from app.services.imports_export import ExportFormat, export_file
 from app.services.imports_match import MatchIndex, Planner
+from app.services.imports_merge import stored_fingerprint
 from app.services.imports_plan import (
     WRITES,
     Action,
@@ -52,6 +54,7 @@ from db.database import Database
 from db.journal import store
 from db.queries import calendar_import as calendar_queries
 from db.queries import directory as directory_queries
+from db.queries import match_keys
 from db.repositories import common
 from db.repositories import contacts as repo
 from db.repositories import organize as organize_repo
@@ -159,6 +162,7 @@ class ImportService:
                     "The address book changed since this import was previewed (change "
                     f"{latest:,}); preview it again. Nothing was imported.")
             writer = Writer(tx, _accounts(tx.session), cancel)
+            writer.new_fields = plan.new_fields
             for start in range(0, len(todo), BATCH):
                 if cancel:
                     cancel.raise_if_set()
@@ -186,6 +190,7 @@ class ImportService:
                 planner, accounts, meter = self._planner(tx.session, plan, stored, counter,
                                                          cancel, progress)
                 writer = Writer(tx, accounts, cancel)
+                writer.new_fields = planner.new_fields
                 calendar = CalendarPlanner(tx.session, options,
                                            _people(tx.session, planner.index))
                 known: dict[str, int] = {}  # once held back: what accounts there would be
@@ -235,18 +240,12 @@ class ImportService:
     def _planner(self, s, plan: ImportPlan, ids: list[int], counter: list[Counted],
                  cancel: CancelToken | None, progress: Progress
                  ) -> tuple[Planner, dict[str, int], _Meter]:
-        """The index of the stored contacts `ids` (read a chunk at a time) and a planner
-        over it."""
+        """The index of the stored contacts (`ids`: all of them) by their keys, and a
+        planner over it."""
         conn = s.connection()
         meter = _Meter(progress, len(ids), sum(f.size for f in plan.files), counter)
-        index = MatchIndex(plan.options.region or default_region())
-        for start in range(0, len(ids), CHUNK):
-            if cancel:
-                cancel.raise_if_set()
-            found = repo.get_many(s, ids[start:start + CHUNK], include_deleted=True)
-            for c in found:
-                index.add_stored(c)
-            meter.scanned(len(found))
+        index = _index(conn, plan.options.region or default_region(), bool(ids), cancel,
+                       meter)
 
         def fetch(wanted: list[int]) -> dict[int, Contact]:
             out: dict[int, Contact] = {}
@@ -255,9 +254,14 @@ class ImportService:
                            for c in repo.get_many(s, wanted[start:start + CHUNK]))
             return out
 
+        def prints(wanted: list[int]) -> dict[int, int | None]:
+            return {cid: stored_fingerprint(found) for cid, found in
+                    match_keys.contents(conn, wanted).items()}
+
         planner = Planner(index, plan.options, fetch,
                           common.field_defs(conn, FieldOwner.CONTACT),
-                          organize_repo.list_groups(s, saved=None), plan.issues.append)
+                          organize_repo.list_groups(s, saved=None), plan.issues.append, prints)
+        planner.new_fields = plan.new_fields
         return planner, _accounts(s), meter
 
     @staticmethod
@@ -345,6 +349,30 @@ def _count_events(plan: ImportPlan, lines: list[PlanLine]) -> None:
         plan.events.add(ln)
         if ln.history is not None and ln.action in WRITES:
             plan.logged += 1
+
+
+def _index(conn, region: str | None, any_stored: bool, cancel: CancelToken | None,
+           meter: _Meter) -> MatchIndex:
+    """The stored contacts' keys (match_keys: a few columns, never whole contacts), in
+    the order the index has always taken them (see match_keys.people)."""
+    index = MatchIndex(region)
+    if not any_stored:
+        return index
+    people = match_keys.people(conn)
+    emails, phones = match_keys.emails(conn), match_keys.phones(conn)
+    keys_from, add, none = m.keys_from, index.add_stored, ()
+    for n, (cid, uid, trashed, given, middle, family, company) in enumerate(people, 1):
+        if trashed:  # matched by its UID alone
+            add(cid, keys_from(uid, "", "", "", None, none, none), True)
+        else:
+            add(cid, keys_from(uid, given, middle, family, company, emails.get(cid, none),
+                               phones.get(cid, none)))
+        if n % CHUNK == 0:
+            if cancel:
+                cancel.raise_if_set()
+            meter.scanned(CHUNK)
+    meter.scanned(len(people) % CHUNK)
+    return index
 
 
 def _stored_ids(s) -> list[int]:

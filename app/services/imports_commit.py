@@ -1,8 +1,8 @@
 """Saving what a plan says, inside the import's one unit of work, through the use cases the
 editor and the bulk path use: new contacts by contacts.bulk_create (their tags linked in one
-pass, see write), matched ones by contacts.update, an account made for each company name that
-matches none, and the groups of the group cards. The unit journals all of it, so reverting
-that unit takes back exactly this import."""
+pass, see db.repositories.bulk.link_contact_tags), matched ones by contacts.update, an
+account made for each company name that matches none, and the groups of the group cards.
+The unit journals all of it, so reverting that unit takes back exactly this import."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from app.domain import matching as m
 from app.domain.account import Account
 from app.domain.contact import Contact
-from app.domain.groups import FieldOwner, Group, clean_name
+from app.domain.groups import CustomFieldDef, FieldOwner, Group, clean_name
 from app.services import contacts as contact_cases
 from app.services.imports_plan import WRITES, Action, GroupPlan, PlanLine
 from app.services.progress import CancelToken
@@ -30,6 +30,10 @@ class Writer:
         self.cancel = cancel
         self.created: set[int] = set()
         self.made_accounts: list[str] = []
+        # Custom fields to make before the contacts holding their values (the planner's
+        # list, which grows as it reads); those up to `_fields_made` are made.
+        self.new_fields: list[CustomFieldDef] = []
+        self._fields_made = 0
 
     def write(self, lines: Sequence[PlanLine]) -> None:
         """Save the lines that hold a contact to save; each then knows its contact's id and
@@ -37,6 +41,9 @@ class Writer:
         todo = [ln for ln in lines if ln.contact is not None and ln.action in WRITES]
         if not todo:
             return
+        for d in self.new_fields[self._fields_made:]:
+            organize_repo.add_field(self.tx.session, d)
+        self._fields_made = len(self.new_fields)
         contacts = [ln.contact for ln in todo if ln.contact is not None]
         self._link_accounts(contacts)
         new = [ln for ln in todo if ln.action == Action.CREATE]
@@ -53,55 +60,33 @@ class Writer:
 
     def _create(self, new: list[PlanLine]) -> None:
         contacts = [ln.contact for ln in new if ln.contact is not None]
-        # The bulk path writes tags contact by contact (a thousand a second); linked here
-        # in one pass instead, every tag made once.
-        tags = [c.tags for c in contacts]
-        for c in contacts:
-            c.tags = []
         ids = contact_cases.bulk_create(self.tx, contacts, self.cancel)
         for ln, cid in zip(new, ids, strict=True):
             ln.contact_id = cid
         self.created.update(ids)
-        self._link_tags(ids, tags)
-
-    def _link_tags(self, ids: list[int], tags: list[list[str]]) -> None:
-        names: dict[str, str] = {}
-        for some in tags:
-            for tag in some:
-                if clean := " ".join(tag.split()):
-                    names.setdefault(m.tag_key(clean), clean)
-        if not names:
-            return
-        s = self.tx.session
-        tag_ids, _made = organize_repo.ensure_tags(s, list(names.values()))
-        by_key = dict(zip(names, tag_ids, strict=True))
-        pairs: list[tuple[int, int]] = []
-        for cid, some in zip(ids, tags, strict=True):
-            keys = dict.fromkeys(m.tag_key(t) for t in some if t.split())
-            pairs += [(by_key[k], cid) for k in keys]
-        bulk_records.link_tags(s, FieldOwner.CONTACT, pairs)
 
     def _link_accounts(self, contacts: list[Contact]) -> None:
         """Each contact naming a company gets that account: a stored one of that name (any
         case and punctuation), else one made now, once per name."""
         wanted: dict[str, str] = {}
+        keyed: list[tuple[Contact, str]] = []
+        accounts = self.accounts
         for c in contacts:
-            name = " ".join((c.account_name or "").split())
-            if c.account_id is None and name:
+            if c.account_id is None and c.account_name and (
+                    name := " ".join(c.account_name.split())):
                 key = m.company_key(name)
-                if key not in self.accounts:
+                keyed.append((c, key))
+                if key not in accounts:
                     wanted.setdefault(key, name)
         if wanted:
             made = [Account(name) for name in wanted.values()]
             for a in made:
                 a.validate()
             ids = bulk_records.add_accounts(self.tx.session, made)
-            self.accounts.update(zip(wanted, ids, strict=True))
+            accounts.update(zip(wanted, ids, strict=True))
             self.made_accounts += wanted.values()
-        for c in contacts:
-            name = " ".join((c.account_name or "").split())
-            if c.account_id is None and name:
-                c.account_id = self.accounts[m.company_key(name)]
+        for c, key in keyed:
+            c.account_id = accounts[key]
 
     def groups(self, plans: Sequence[GroupPlan]) -> None:
         """Make the groups of the import's group cards (or add to the stored ones of the

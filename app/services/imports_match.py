@@ -9,7 +9,14 @@ so a file that holds one person twice makes one contact. What it then does:
 - a match whose values it would not change: unchanged;
 - otherwise: update (same UID) or merge (anything else), or skip with on_duplicate "skip".
 Comparing needs the stored contact: those are read in batches (`fetch`), except when a
-record's fingerprint shows at a glance that it is exactly what is stored (a re-import)."""
+record's fingerprint shows at a glance that it is exactly what is stored (a re-import).
+
+The index holds keys alone (read by db.queries.match_keys, never whole contacts), and the
+stored contacts' fingerprints are read only for the records that matched one by UID: the
+Planner holds the records it is given until a batch is complete (their lines are in the
+plan from the start, their warnings reported at once), reads the fingerprints the batch
+needs in one go, then decides each record in file order exactly as it would have one by
+one. So importing ten cards into a big address book reads ten contacts, not all of them."""
 
 from __future__ import annotations
 
@@ -22,7 +29,7 @@ from rapidfuzz import fuzz, process
 from app.domain import matching as m
 from app.domain.contact import Contact
 from app.domain.errors import ValidationError
-from app.domain.groups import CustomFieldDef, Group
+from app.domain.groups import CustomFieldDef, FieldOwner, Group
 from app.services.imports_merge import changed_fields, combine, fingerprint
 from app.services.imports_plan import (
     WRITES,
@@ -37,6 +44,9 @@ from importers.vcard import ParsedGroup
 
 Target = int | PlanLine
 FETCH_BATCH = 500
+# Records held before they are matched (the fingerprints they need read in one go); the
+# import takes its lines every 2,000 records anyway (imports.BATCH), which also matches them.
+MATCH_BATCH = 2000
 _HOW = {"uid": "the same UID", "email": "the same e-mail address",
         "phone": "the same phone number", "name": "the same name and company"}
 # The lowest name score that can still reach the threshold with a perfect company score.
@@ -45,7 +55,8 @@ _NAME_CUTOFF = (m.FUZZY_THRESHOLD - (1 - m.NAME_WEIGHT) * 100) / m.NAME_WEIGHT
 
 @dataclass
 class _People:
-    """Contacts at one company (by company_core), for the fuzzy name match."""
+    """Contacts at one company (by company_core), for the fuzzy name match. Names are kept
+    with their words sorted (see _sorted_words)."""
 
     names: list[str] = field(default_factory=list)
     companies: list[str] = field(default_factory=list)
@@ -66,6 +77,17 @@ def _put(d: dict[str, Any], key: str, value: Any) -> None:
         d[key] = [found, value]
 
 
+def _sorted_words(name: str) -> str:
+    """A folded name (words one space apart) with its words in order: "lovelace ada" is
+    "ada lovelace". token_sort_ratio(a, b) is fuzz.ratio(_sorted_words(a), _sorted_words(b)),
+    and neither token_sort_ratio nor token_set_ratio (nor so m.names_disagree and
+    m.match_score) changes when an argument is given with its words sorted."""
+    if " " not in name:
+        return name
+    ordered = " ".join(sorted(name.split()))
+    return name if ordered == name else ordered  # the same string: the index holds it once
+
+
 def _each(found: Any) -> list[Any]:
     return [] if found is None else found if isinstance(found, list) else [found]
 
@@ -79,24 +101,26 @@ class MatchIndex:
         self.region = region
         self.uids: dict[str, int] = {}
         self.trashed: set[int] = set()
-        self.fingerprints: dict[int, int] = {}
+        # Stored contacts' fingerprints (imports_merge), read as records need them: absent,
+        # not read yet; None, not to be trusted (saved by this import since, or unreadable).
+        self.fingerprints: dict[int, int | None] = {}
         self.emails: dict[str, Any] = {}  # key -> ref, or a list of refs
         self.phones: dict[str, Any] = {}  # tail -> (ref, number), or a list of them
         self.people: dict[str, _People] = {}
+        # Each ref's name, its words sorted (see _sorted_words: what names_disagree and the
+        # fuzzy scores make of a name does not depend on the order of its words).
         self.names: dict[int, str] = {}
         # Records of this import, by -1 - ref: the PlanLine until it is saved, then its id.
         self.pending: list[PlanLine | int] = []
 
-    def add_stored(self, c: Contact) -> None:
-        assert c.id is not None
-        keys = m.keys_of(c)
+    def add_stored(self, contact_id: int, keys: m.Keys, trashed: bool = False) -> None:
+        """A stored contact, by its keys (m.keys_of, or m.keys_from its columns)."""
         if keys.uid:
-            self.uids.setdefault(keys.uid, c.id)
-        if c.deleted_at is not None:  # found by UID only: the same record, in the trash
-            self.trashed.add(c.id)
+            self.uids.setdefault(keys.uid, contact_id)
+        if trashed:  # found by UID only: the same record, in the trash
+            self.trashed.add(contact_id)
             return
-        self.fingerprints[c.id] = fingerprint(c)
-        self.add_keys(c.id, keys)
+        self.add_keys(contact_id, keys)
 
     def new_ref(self, line: PlanLine, keys: m.Keys) -> int:
         """Make a record of this import findable, as itself (by its UID too)."""
@@ -111,15 +135,23 @@ class MatchIndex:
         """Let later records find `ref` by these e-mail addresses, phones and name.
         `named`: the keys are the target's own, whose name a shared address is checked
         against (not another record's folded into it)."""
+        name = _sorted_words(keys.name)
         if named:
-            self.names.setdefault(ref, keys.name)
+            self.names.setdefault(ref, name)
+        emails, phones = self.emails, self.phones
         for email in keys.emails:
-            _put(self.emails, email, ref)
+            if email in emails:
+                _put(emails, email, ref)
+            else:  # the usual: an address no one else has
+                emails[email] = ref
         for tail, number in keys.phones:
-            _put(self.phones, tail, (ref, number))
+            if tail in phones:
+                _put(phones, tail, (ref, number))
+            else:
+                phones[tail] = (ref, number)
         if keys.name and keys.company:
             people = self.people.setdefault(keys.company_core, _People())
-            people.names.append(keys.name)
+            people.names.append(name)
             people.companies.append(keys.company)
             people.refs.append(ref)
 
@@ -136,15 +168,18 @@ class MatchIndex:
         if keys.uid and (ref := self.uids.get(keys.uid)) is not None:
             return self.target(ref), "uid"
         name, names = keys.name, self.names
+        emails, phones = self.emails, self.phones
         for email in keys.emails:
-            for ref in _each(self.emails.get(email)):
-                if not m.names_disagree(name, names.get(ref, "")):
-                    return self.target(ref), "email"
+            if email in emails:
+                for ref in _each(emails[email]):
+                    if not m.names_disagree(name, names.get(ref, "")):
+                        return self.target(ref), "email"
         for tail, number in keys.phones:
-            for ref, theirs in _each(self.phones.get(tail)):
-                if (m.same_phone(number, theirs, self.region)
-                        and not m.names_disagree(name, names.get(ref, ""))):
-                    return self.target(ref), "phone"
+            if tail in phones:
+                for ref, theirs in _each(phones[tail]):
+                    if (m.same_phone(number, theirs, self.region)
+                            and not m.names_disagree(name, names.get(ref, ""))):
+                        return self.target(ref), "phone"
         if name and keys.company:
             people = self.people.get(keys.company_core)
             if people is not None:
@@ -153,9 +188,11 @@ class MatchIndex:
 
     def _fuzzy(self, people: _People, name: str, company: str) -> tuple[Target, str] | None:
         best: tuple[float, int] | None = None
+        # token_sort_ratio of the names, as fuzz.ratio of their sorted words (which is how
+        # rapidfuzz works it out): the stored side sorted once, not at every comparison.
         for _found, _score, i in process.extract(
-                name, people.names, scorer=fuzz.token_sort_ratio, score_cutoff=_NAME_CUTOFF,
-                limit=5):
+                _sorted_words(name), people.names, scorer=fuzz.ratio,
+                score_cutoff=_NAME_CUTOFF, limit=5):
             score = m.match_score(name, company, people.names[i], people.companies[i])
             if score >= m.FUZZY_THRESHOLD and (best is None or score > best[0]):
                 best = (score, people.refs[i])
@@ -163,7 +200,14 @@ class MatchIndex:
 
 
 Fetch = Callable[[list[int]], dict[int, Contact]]
+# Stored contacts' fingerprints by id (imports_merge.stored_fingerprint); ids it leaves out
+# are compared in full.
+Prints = Callable[[list[int]], dict[int, int | None]]
 Warn = Callable[[Issue], None]
+
+
+def _no_prints(ids: list[int]) -> dict[int, int | None]:
+    return {}
 
 
 class Planner:
@@ -172,13 +216,19 @@ class Planner:
     which were saved, so later records compare with what is stored now."""
 
     def __init__(self, index: MatchIndex, options: ImportOptions, fetch: Fetch,
-                 fields: dict[str, CustomFieldDef], groups: Iterable[Group], warn: Warn):
+                 fields: dict[str, CustomFieldDef], groups: Iterable[Group], warn: Warn,
+                 prints: Prints = _no_prints):
         self.index = index
         self.options = options
         self.fetch = fetch
+        self.prints = prints
         self.fields = fields
+        # The custom fields the records name that the address book lacks: made by the
+        # commit (a text field each), so no value in the file is left off.
+        self.new_fields: list[CustomFieldDef] = []
         self.warn = warn
         self.lines: list[PlanLine] = []
+        self._held: list[tuple[PlanLine, Incoming]] = []  # records not matched yet
         self._waiting: list[tuple[PlanLine, Contact, int, str]] = []
         self._pending: set[int] = set()  # the stored contacts of the waiting records
         # Stored contact -> the line holding what it will be saved as.
@@ -191,6 +241,8 @@ class Planner:
     # --- records ------------------------------------------------------------------------------
 
     def add(self, item: Incoming) -> PlanLine:
+        """The record's line, in the plan at once; what it does is decided with its batch
+        (see the module's docstring), by take() at the latest."""
         c = item.contact
         line = PlanLine(Action.CREATE, item.file, item.line, item.record,
                         item.name or c.display_name, "new", uid=c.uid)
@@ -199,20 +251,42 @@ class Planner:
             self.warn(Issue(item.file, item.line, item.record, text, error=False))
         if c.custom:
             self._prepare(c, line)
-        keys = item.keys or m.keys_of(c)
+        self._held.append((line, item))
+        if len(self._held) >= MATCH_BATCH:
+            self._match_held()
+        return line
+
+    def _match_held(self) -> None:
+        """Decide the records held, in order, with the stored fingerprints they need."""
+        held, self._held = self._held, []
+        index = self.index
+        known, uids, trashed = index.fingerprints, index.uids, index.trashed
+        batch = [(line, item, item.keys or m.keys_of(item.contact)) for line, item in held]
+        wanted = list(dict.fromkeys(
+            ref for _line, _item, keys in batch
+            if keys.uid and (ref := uids.get(keys.uid)) is not None and ref >= 0
+            and ref not in trashed and ref not in known))
+        if wanted:
+            found = self.prints(wanted)
+            for ref in wanted:
+                known[ref] = found.get(ref)
+        for line, item, keys in batch:
+            self._match(line, item, keys)
+
+    def _match(self, line: PlanLine, item: Incoming, keys: m.Keys) -> None:
+        c = item.contact
         found = self.index.find(keys)
         if found is not None and found[1] != "uid" and self.options.on_duplicate == "create":
             found = None
         if found is None:
             line.contact = c
             line.ref = self.index.new_ref(line, keys)
-            return line
+            return
         target, how = found
         if isinstance(target, PlanLine):  # a record of this import, not saved yet
             self._into_new(line, target, c, keys, how)
         else:
             self._into_stored(line, target, c, keys, how, item.fingerprint)
-        return line
 
     def refuse(self, issue: Issue) -> PlanLine:
         line = PlanLine(Action.REFUSE, issue.file, issue.line, issue.record, "", issue.message)
@@ -220,14 +294,17 @@ class Planner:
         return line
 
     def _prepare(self, c: Contact, line: PlanLine) -> None:
-        """Custom values for fields that do not exist, or not of their kind, are left off
-        with a warning (the source left off what else cannot be stored, and refused what is
-        not valid: imports_sources.incoming)."""
+        """Custom values for fields that do not exist get a text field made for them; values
+        not of their field's kind are left off with a warning (the source left off what else
+        cannot be stored, and refused what is not valid: imports_sources.incoming)."""
         for name, value in list(c.custom.items()):
             definition = self.fields.get(name)
             try:
                 if definition is None:
-                    raise ValidationError(f"there is no custom field called '{name}'")
+                    definition = CustomFieldDef(FieldOwner.CONTACT, " ".join(name.split()))
+                    definition.validate()
+                    self.fields[name] = definition
+                    self.new_fields.append(definition)
                 c.custom[name] = definition.canonical(value)
             except ValidationError as exc:
                 del c.custom[name]
@@ -351,6 +428,7 @@ class Planner:
 
     def take(self) -> list[PlanLine]:
         """Every line so far, decided; the planner forgets them (the caller keeps them)."""
+        self._match_held()
         self._compare()
         lines, self.lines = self.lines, []
         return lines
@@ -366,7 +444,9 @@ class Planner:
         for line in lines:
             if line.action in WRITES and line.target_id is not None:
                 self._planned.pop(line.target_id, None)
-                self.index.fingerprints.pop(line.target_id, None)
+                # Stored as merged now: compared in full from here on, as it was before
+                # fingerprints were read lazily (never read again).
+                self.index.fingerprints[line.target_id] = None
             elif line.ref is not None and line.contact_id is not None:
                 self.index.saved(line.ref, line.contact_id)
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from app.domain.activity import Activity
 from app.domain.changes import ChangeSet
 from app.domain.contact import Contact
+from app.domain.groups import CustomFieldDef
 from app.domain.history import HistoryItem
 from app.services.wording import plural
 
@@ -210,6 +211,7 @@ class ImportPlan:
     lines: list[PlanLine] = field(default_factory=list)
     groups: list[GroupPlan] = field(default_factory=list)
     new_accounts: list[str] = field(default_factory=list)
+    new_fields: list[CustomFieldDef] = field(default_factory=list)  # custom fields it makes
     issues: list[Issue] = field(default_factory=list)
     # The journal's newest unit when the plan was made: commit refuses a plan made before
     # another change, whose matches may no longer hold.

@@ -50,5 +50,17 @@ def test_an_ldif_export_reads_back_unchanged(s, tmp_path):
     assert n == len(s.directory.contact_ids())
     text = out.read_text(encoding="utf-8")
     assert "objectclass: mozillaAbPersonAlpha" in text and "nsAIMid: adaking" in text
+    assert "mozillaCustom1: Countess" in text, "custom values the book had no field for"
     again = s.imports.run([out])
     assert again.created == 0 and again.unchanged + again.merged == n
+
+
+def test_custom_values_get_a_field_of_their_own_and_undo_takes_it_back(s, tmp_path):
+    report = s.imports.run([DATA / "thunderbird.ldif"], commit_good=True)
+    assert [d.name for d in report.plan.new_fields] == ["Custom 1", "Custom 2", "Custom 4"]
+    ada = s.directory.contact_ids("ada@analytical.example")[0]
+    assert s.contacts.get(ada).custom == {"Custom 1": "Countess", "Custom 2": "Note G"}
+    assert not [i for i in report.plan.issues if "custom field" in i.message]
+    s.journal.revert(report.seq)
+    again = s.imports.run([DATA / "thunderbird.ldif"], commit_good=True)
+    assert len(again.plan.new_fields) == 3, "undo took the fields back too"
