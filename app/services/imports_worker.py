@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import gc
 import multiprocessing as mp
+import os
 import pickle
 import queue as queues
 import threading
+import time
 from collections.abc import Generator, Iterator
 from typing import Any
 
@@ -139,6 +141,7 @@ def _next(q: Any, child: Any) -> tuple[str, Any, int]:
 def _read_in_child(summary: FileSummary, options: ImportOptions, compare: bool,
                    q: Any) -> None:
     gc.disable()  # a spawned child starts with it on; its objects make no cycles
+    _end_with_parent()
     counter: list[Counted] = []
     batch: list[Item] = []
     try:
@@ -151,6 +154,21 @@ def _read_in_child(summary: FileSummary, options: ImportOptions, compare: bool,
         q.put(("end", summary, summary.size))
     except Exception as exc:  # told to the importing process, which reports it
         q.put(("fault", f"{type(exc).__name__}: {exc}", 0))
+
+
+def _end_with_parent() -> None:
+    """End this process when the importing one is gone (killed, crashed): a forked child
+    holds the queue's read end itself, so its pipe never breaks and a full queue would keep
+    it waiting for ever, holding the file and the database open."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(_POLL_SECONDS)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="rolodeck-parent-watch").start()
 
 
 def _packed(batch: list[Item]) -> bytes:

@@ -206,9 +206,6 @@ def test_kill_9_during_a_50k_card_import_leaves_nothing_or_everything(db_path, b
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "reported: imports_worker's reading process is not ended when the importing process is "
-    "killed (it waits on its full queue for ever, holding the file and the database open)"))
 def test_a_killed_import_leaves_no_reading_process_behind(db_path, big_file, tmp_path):
     proc = Run(tmp_path, db_path, "import", big_file)
     children: set[int] = set()
