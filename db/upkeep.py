@@ -73,9 +73,11 @@ def _recollate(conn: Connection) -> None:
                 first_mail.get(r.id, ""))
             keys.append({"rid": r.id, "g": given_first, "f": family_first})
         conn.execute(update(C).where(C.c.id == bindparam("rid"))
-                     .values(sort_name=bindparam("g"), family_sort=bindparam("f")), keys)
+                     # A new sort-key format is no edit of the contact: its time stays.
+                     .values(sort_name=bindparam("g"), family_sort=bindparam("f"),
+                             updated_at=C.c.updated_at), keys)
     accounts = conn.execute(select(A.c.id, A.c.name)).all()
     if accounts:
         conn.execute(update(A).where(A.c.id == bindparam("rid"))
-                     .values(sort_name=bindparam("k")),
+                     .values(sort_name=bindparam("k"), updated_at=A.c.updated_at),
                      [{"rid": r.id, "k": collation.sort_key(r.name)} for r in accounts])
