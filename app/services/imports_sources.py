@@ -274,8 +274,10 @@ def _ical(summary: FileSummary, f: BinaryIO, options: ImportOptions,
 
 
 def _columns(header: list[str] | None) -> str:
+    """The first column names, each cut short: a message stays one readable line whatever
+    the header holds."""
     cells = [c.strip() for c in header or [] if c.strip()]
-    shown = ", ".join(cells[:4])
+    shown = ", ".join(c if len(c) <= 30 else c[:29] + "…" for c in cells[:4])
     return shown + (f" and {len(cells) - 4} more" if len(cells) > 4 else "")
 
 

@@ -233,18 +233,8 @@ CASES = cases()
 BY_NAME = {c.name: c for c in CASES}
 # Reported, not ours to fix (app/services/imports_sources.py): the message quotes each
 # column name whole, so a 100 KB column name makes a 100 KB message.
-LONG_MESSAGE = {"huge-header.csv"}
-
-
 def params():
-    out = []
-    for c in CASES:
-        marks = []
-        if c.name in LONG_MESSAGE:
-            marks.append(pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-                "reported: imports_sources._columns quotes a column name whole")))
-        out.append(pytest.param(c.name, id=c.name, marks=marks))
-    return out
+    return [pytest.param(c.name, id=c.name) for c in CASES]
 
 
 @pytest.fixture
