@@ -27,6 +27,7 @@ from app.domain import matching as m
 from app.domain.contact import Address, Contact, Email, ImHandle, Phone, Website
 from app.domain.dates import PartialDate
 from app.domain.errors import ValidationError
+from importers.csv.values import restore
 
 if TYPE_CHECKING:
     from db.queries.match_keys import Stored
@@ -82,7 +83,9 @@ def combine(stored: Contact, incoming: Contact, *, newer: bool,
 
 def _notes(out: Contact, mine: str, theirs: str, newer: bool) -> None:
     theirs = theirs.strip()
-    if not theirs or theirs in mine:
+    # A spreadsheet export guards a note that starts like a formula with a "'": the same
+    # note read back from it is no new text.
+    if not theirs or theirs in mine or restore(theirs) in mine:
         return
     if newer and mine.strip() in theirs:  # the file's note says all the stored one does
         out.notes = theirs

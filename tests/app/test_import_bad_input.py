@@ -420,9 +420,6 @@ def test_reimporting_a_spreadsheet_safe_export_says_the_guard_was_kept(s, tmp_pa
     assert "First Name" in warning and "Notes" in warning and "the ' was kept" in warning
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "reported: app/services/imports_merge.py appends the guarded notes as new, and each "
-    "export and import again appends the whole grown text once more"))
 def test_exporting_and_importing_again_does_not_grow_the_notes(s, tmp_path):
     cid = s.contacts.create(risky()).new_id(Entity.CONTACT)
     for n in range(3):
