@@ -18,11 +18,11 @@ TAB are dropped), so no value read from a plain line needs cleaning later."""
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
+from importers.streams import chunks, sniff_encoding, transcoded
 from importers.vcard.lines import clean
 
 CHUNK = 1 << 20
@@ -40,32 +40,13 @@ Batch = tuple[int, list[str], dict[int, int] | None]
 # What the character rule changes (CR is dealt with before): C0 but TAB and LF, DEL, C1,
 # the Unicode line separators and lone surrogates.
 ODD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_UTF32 = (("utf-32-le", b"\xff\xfe\x00\x00"), ("utf-32-be", b"\x00\x00\xfe\xff"))
-_UTF16 = (("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"))
 _SNIFF = 4096
 # A line only LDIF begins with: damage after one does not make the file binary.
 _LDIF_START = re.compile(rb"(?:\A|\n)(?:\xef\xbb\xbf)?(?:dn|version)[ \t]*:", re.I)
 
 
-def _chunks(stream: BinaryIO | Iterable[bytes]) -> Iterator[bytes]:
-    read = getattr(stream, "read", None)
-    if read is None:
-        for chunk in stream:
-            if chunk:
-                yield bytes(chunk)
-        return
-    while chunk := read(CHUNK):
-        yield chunk
 
 
-def _transcoded(head: bytes, chunks: Iterator[bytes], encoding: str) -> Iterator[bytes]:
-    """A UTF-16 or UTF-32 stream as UTF-8, less its BOM; what cannot be decoded is U+FFFD."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    text = decoder.decode(head)
-    yield (text[1:] if text.startswith("\ufeff") else text).encode()
-    for chunk in chunks:
-        yield decoder.decode(chunk).encode()
-    yield decoder.decode(b"", final=True).encode()
 
 
 def windows_1252(raw: bytes) -> str:
@@ -114,7 +95,7 @@ class Source:
     `ends_in_break` say what was found (the last two once the batches are read)."""
 
     def __init__(self, stream: BinaryIO | Iterable[bytes]):
-        self._chunks = _chunks(stream)
+        self._chunks = chunks(stream, CHUNK)
         self.encoding = "utf-8"
         self.bom = False
         self.binary = False
@@ -129,9 +110,9 @@ class Source:
                 break
         if not head:
             return
-        self._sniff(head)
+        self.encoding, self.bom = sniff_encoding(head)
         if self.encoding != "utf-8":
-            self._chunks = _transcoded(head, self._chunks, self.encoding)
+            self._chunks = transcoded(head, self._chunks, self.encoding)
             head = next(self._chunks)
         elif self.bom:
             head = head[3:]
@@ -141,17 +122,6 @@ class Source:
             return
         self._cr = b"\n" not in head and b"\r" in head
         yield from self._split(head)
-
-    def _sniff(self, head: bytes) -> None:
-        for encoding, bom in (*_UTF32, *_UTF16, ("utf-8", codecs.BOM_UTF8)):
-            if head.startswith(bom):
-                self.encoding, self.bom = encoding, True
-                return
-        # UTF-16 without a BOM: every other byte of ASCII text is NUL.
-        if len(head) >= 4 and head[1] == 0 == head[3] and head[0] and head[2]:
-            self.encoding = "utf-16-le"
-        elif len(head) >= 4 and head[0] == 0 == head[2] and head[1] and head[3]:
-            self.encoding = "utf-16-be"
 
     def _split(self, head: bytes) -> Iterator[Batch]:
         number, carry = 1, b""

@@ -24,12 +24,12 @@ A logical line longer than MAX_PROPERTY is flagged with its size and keeps its h
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import BinaryIO
 
+from importers.streams import chunks, sniff_encoding, transcoded
 from importers.vcard.lines import clean
 
 CHUNK = 1 << 20
@@ -49,19 +49,8 @@ _ODD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _PLAIN = bytes(range(0x20, 0x7F)) + b"\t\r\n"
 # The same in UTF-8 (C1 controls, LS, PS), among octets that are all non-ASCII or control.
 _ODD_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]")
-_UTF16 = (("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"))
-_UTF32 = (("utf-32-le", b"\xff\xfe\x00\x00"), ("utf-32-be", b"\x00\x00\xfe\xff"))
 
 
-def _chunks(stream: BinaryIO | Iterable[bytes]) -> Iterator[bytes]:
-    read = getattr(stream, "read", None)
-    if read is None:
-        for chunk in stream:
-            if chunk:
-                yield bytes(chunk)
-        return
-    while chunk := read(CHUNK):
-        yield chunk
 
 
 def _split(text: str, lf: bool, odd: bool = True) -> list[str]:
@@ -107,7 +96,7 @@ class Source:
     number), in the file's encoding; `encoding` says which was found."""
 
     def __init__(self, stream: BinaryIO | Iterable[bytes]):
-        self._chunks = _chunks(stream)
+        self._chunks = chunks(stream, CHUNK)
         self.encoding = "utf-8"
         self.bom = False
         self.lf: bool | None = None
@@ -118,24 +107,13 @@ class Source:
             head += chunk
             if len(head) >= 4:
                 break
-        self._sniff(head)
+        self.encoding, self.bom = sniff_encoding(head)
         if self.encoding != "utf-8":
-            self._chunks = _transcoded(head, self._chunks, self.encoding)
+            self._chunks = transcoded(head, self._chunks, self.encoding)
             head = next(self._chunks)
         elif self.bom:
             head = head[3:]
         yield from self._byte_batches(head)
-
-    def _sniff(self, head: bytes) -> None:
-        for encoding, bom in (*_UTF32, *_UTF16, ("utf-8", codecs.BOM_UTF8)):
-            if head.startswith(bom):
-                self.encoding, self.bom = encoding, True
-                return
-        # UTF-16 without a BOM: every other byte of ASCII text is NUL.
-        if len(head) >= 4 and head[1] == 0 == head[3] and head[0] and head[2]:
-            self.encoding = "utf-16-le"
-        elif len(head) >= 4 and head[0] == 0 == head[2] and head[1] and head[3]:
-            self.encoding = "utf-16-be"
 
     def _byte_batches(self, head: bytes) -> Iterator[Batch]:
         number, carry = 1, head
@@ -172,15 +150,6 @@ class Source:
             yield number, lines, flags
 
 
-def _transcoded(head: bytes, chunks: Iterator[bytes], encoding: str) -> Iterator[bytes]:
-    """A UTF-16 or UTF-32 stream as UTF-8, chunk by chunk (less its BOM), so that it is read
-    as any other file is; what cannot be decoded becomes U+FFFD."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    text = decoder.decode(head)
-    yield (text[1:] if text.startswith("\ufeff") else text).encode()
-    for chunk in chunks:
-        yield decoder.decode(chunk).encode()
-    yield decoder.decode(b"", final=True).encode()
 
 
 def _first_break(chunk: bytes) -> int:
