@@ -371,6 +371,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.plan_summary)
         layout.addWidget(self.plan_table, 1)
         layout.addWidget(self.good_only)
+        layout.addStretch()  # with nothing to list (no table), the summary stays at the top
         layout.addLayout(buttons(back, self.import_button))
         return page
 
